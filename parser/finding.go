@@ -67,6 +67,9 @@ type Finding struct {
 	File   string // log.file.path; "-" for standard input
 	Offset int64  // log.offset: byte offset of the record's first line in the decoded input
 	Line   int64  // log.file.line: 1-based line number of the record's first line
+	// LastLine is the last line of the records merged into this finding
+	// (not part of the document: for tools that show the excerpt).
+	LastLine int64
 
 	SDK        string       // go | python | dotnet | js | java | cli | powershell | msal; "" if unknown
 	Credential string       // the credential that failed (outermost)

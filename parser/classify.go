@@ -1,0 +1,440 @@
+package parser
+
+import (
+	"strings"
+)
+
+// signalPhrases map phrases of the SDKs' non-code failures to stable signal
+// ids (the rules database matches on them). Checked in order; a phrase may
+// require the credential context it is printed with.
+var signalPhrases = []struct {
+	phrase string
+	signal string
+}{
+	{"managed identity timed out", "imds-unreachable"},
+	{"IMDS token request timed out", "imds-unreachable"},
+	{"no response from the IMDS endpoint", "imds-unreachable"},
+	{"No response received from the managed identity endpoint", "imds-unreachable"},
+	{"Connection to IMDS endpoint cannot be established", "imds-unreachable"},
+	{"IMDS endpoint is not available", "imds-unreachable"},
+	{"no managed identity endpoint found", "imds-unreachable"},
+	{"No Managed Identity endpoint found", "imds-unreachable"},
+	{"Multiple attempts failed to obtain a token from the managed identity endpoint", "imds-unreachable"},
+	{"All Managed Identity sources are unavailable", "imds-unreachable"},
+	{"was not detected", "imds-unreachable"},
+	{"identity isn't assigned", "managed-identity-not-assigned"},
+	{"identity has not been assigned", "managed-identity-not-assigned"},
+	{"No identity has been assigned", "managed-identity-not-assigned"},
+	{"no default identity is assigned", "managed-identity-not-assigned"},
+	{"Identity not found", "managed-identity-not-assigned"},
+	{"identity not found", "managed-identity-not-assigned"},
+	{"failed to authenticate a system assigned identity", "managed-identity-not-assigned"},
+	{"there's no available identity", "managed-identity-not-assigned"},
+	{"unexpected response to IMDS probe", "managed-identity-unexpected-response"},
+	{"The error response was either empty or could not be parsed", "managed-identity-unexpected-response"},
+	{"Azure CLI not found on path", "cli-not-found"},
+	{"Azure CLI could not be found", "cli-not-found"},
+	{"Azure CLI not installed", "cli-not-found"},
+	{"'az' is not recognized", "cli-not-found"},
+	{"az: command not found", "cli-not-found"},
+	{"az: not found", "cli-not-found"},
+	{"Azure Developer CLI not found", "azd-not-found"},
+	{"Azure Developer CLI could not be found", "azd-not-found"},
+	{"azd auth login", "azd-login-required"},
+	{"multifactor authentication or additional claims", "cli-mfa-claims"},
+	{"--claims-challenge", "cli-mfa-claims"},
+	{"Please run 'az login'", "cli-login-required"},
+	{"Please run \"az login\"", "cli-login-required"},
+	{"please run 'az login'", "cli-login-required"},
+	{"Please run: az login", "cli-login-required"},
+	{"run 'az login'", "cli-login-required"},
+	{"To re-authenticate, please run", "cli-login-required"},
+	{"Interactive authentication is needed. Please run", "cli-login-required"},
+	{"Please explicitly log in with", "cli-login-required"},
+	{"PowerShell is not installed", "powershell-not-found"},
+	{"Unable to execute PowerShell", "powershell-not-found"},
+	{"Az.Account module >= 2.2.0 is not installed", "powershell-module-missing"},
+	{"Az.Accounts module", "powershell-module-missing"},
+	{"run \"Connect-AzAccount\"", "powershell-login-required"},
+	{"run 'Connect-AzAccount'", "powershell-login-required"},
+	{"Run Connect-AzAccount", "powershell-login-required"},
+	{"missing environment variable AZURE_", "environment-not-configured"},
+	{"Environment variables are not fully configured", "environment-not-configured"},
+	{"incomplete environment variable configuration", "environment-not-configured"},
+	{"EnvironmentCredential is unavailable", "environment-not-configured"},
+	{"no value for AZURE_", "environment-not-configured"},
+	{"no client ID specified", "workload-identity-not-configured"},
+	{"no token file specified", "workload-identity-not-configured"},
+	{"no tenant ID specified", "workload-identity-not-configured"},
+	{"workload options are not fully configured", "workload-identity-not-configured"},
+	{"federatedTokenFilePath are required", "workload-identity-not-configured"},
+	{"WorkloadIdentityCredential: is unavailable", "workload-identity-not-configured"},
+	{"AZURE_FEDERATED_TOKEN_FILE", "token-file-missing"},
+	{"SYSTEM_OIDCREQUESTURI", "pipelines-oidc-missing"},
+	{"AdditionallyAllowedTenants", "tenant-not-allowed"},
+	{"additionally_allowed_tenants", "tenant-not-allowed"},
+	{"isn't configured to acquire tokens for tenant", "tenant-not-allowed"},
+	{"invalid tenantID", "invalid-tenant-id"},
+	{"Invalid tenant id provided", "invalid-tenant-id"},
+	{"No accounts were found in the cache", "shared-token-cache-empty"},
+	{"SharedTokenCacheCredential authentication unavailable", "shared-token-cache-empty"},
+	{"Visual Studio Token provider", "visual-studio-unavailable"},
+	{"VisualStudioCredential authentication unavailable", "visual-studio-unavailable"},
+	{"VisualStudioCodeCredential", "visual-studio-unavailable"},
+	{"Response_Status.Status_", "broker-error"},
+	{"WAM Error", "broker-error"},
+	{"AuthenticationRequiredError", "interaction-required"},
+	{"interaction_required", "interaction-required"},
+	{"does not have authorization to perform action", "authorization-failed"},
+	{"AuthorizationFailed", "authorization-failed"},
+	{"connection refused", "network-error"},
+	{"Connection refused", "network-error"},
+	{"no such host", "network-error"},
+	{"Failed to establish a new connection", "network-error"},
+	{"ENOTFOUND", "network-error"},
+	{"ECONNREFUSED", "network-error"},
+	{"ETIMEDOUT", "network-error"},
+	{"Name or service not known", "network-error"},
+	{"i/o timeout", "network-error"},
+	{"failed to read certificate file", "certificate-error"},
+	{"Could not find certificate", "certificate-error"},
+	{"unable to load certificate", "certificate-error"},
+	{"authentication unavailable", "credential-unavailable"},
+	{"CredentialUnavailable", "credential-unavailable"},
+	{"is unavailable", "credential-unavailable"},
+	{"credentialUnavailableError", "credential-unavailable"},
+}
+
+func signals(t string, creds []string) []string {
+	var out []string
+	for _, p := range signalPhrases {
+		if strings.Contains(t, p.phrase) {
+			if p.signal == "credential-unavailable" && len(out) > 0 {
+				continue
+			}
+			if p.signal == "token-file-missing" && !strings.Contains(t, "no such file") && !strings.Contains(t, "not find") && !strings.Contains(t, "does not exist") {
+				continue
+			}
+			out = addUnique(out, p.signal)
+		}
+	}
+	// Go v1.12+ says "executable not found on path" for the CLI, azd and
+	// PowerShell alike: the credential tells which.
+	if strings.Contains(t, "executable not found on path") || strings.Contains(t, "executable file not found") {
+		for _, c := range creds {
+			switch {
+			case strings.HasPrefix(c, "AzureCLI") || strings.HasPrefix(c, "AzureCli"):
+				out = addUnique(out, "cli-not-found")
+			case strings.HasPrefix(c, "AzureDeveloper"):
+				out = addUnique(out, "azd-not-found")
+			case strings.HasPrefix(c, "AzurePowerShell"):
+				out = addUnique(out, "powershell-not-found")
+			}
+		}
+	}
+	if strings.Contains(t, "169.254.169.254") && (strings.Contains(t, "timeout") || strings.Contains(t, "timed out") ||
+		strings.Contains(t, "unreachable") || strings.Contains(t, "no route to host") || strings.Contains(t, "deadline exceeded") ||
+		strings.Contains(t, "onnection refused")) {
+		out = addUnique(out, "imds-unreachable")
+	}
+	// credential-unavailable only when nothing more precise was found.
+	if len(out) > 1 {
+		for i, s := range out {
+			if s == "credential-unavailable" {
+				out = append(out[:i:i], out[i+1:]...)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// failurePhrases say that something failed. A record with an identifying
+// word but none of these is a mention (documentation, help text) or a
+// success, not a failure.
+var failurePhrases = []string{
+	"authentication failed", "Authentication failed", "failed to acquire a token", "failed to retrieve a token",
+	"Exception", "Error", "ERROR", "error", "unavailable", "Unavailable", "failed", "Failed", "FAILED",
+	"not found", "Not Found", "timed out", "unable", "Unable", "could not", "couldn't", "cannot", "can't",
+	"denied", "Denied", "invalid", "Invalid", "does not have authorization", "Please run", "please run",
+	"missing", "no value", "unexpected", "refused", "isn't", "not assigned", "not been assigned", "Unauthorized",
+	"Forbidden", "expired", "RESPONSE 4", "RESPONSE 5", "not configured", "required", "is not installed",
+	"no such", "Status: 4", "Status: 5",
+}
+
+// successPhrases say that a token was acquired.
+var successPhrases = []string{
+	"acquired a token", "get_token succeeded", "get_token_info succeeded", "=> SUCCESS", ": SUCCESS",
+	"returns a token", "GetToken succeeded", "authenticated with", "credential selected", "will use",
+	"will authenticate with", "Successfully", "successfully",
+}
+
+type strength uint8
+
+const (
+	mention strength = iota // names a code or credential, reports no failure
+	success                 // a token was acquired
+	weak                    // a failure that may be part of a normal flow (a chain member at debug/info level)
+	strong                  // a failure
+)
+
+// flowPhrases are SDK log lines about normal flow that mention failure
+// words: construction warnings, silent-auth fallbacks, source probing.
+var flowPhrases = []string{
+	"Skipped createDefault", "Skipping createDefault", "Silent authentication failed, falling back",
+	"falling back to", "Found the following environment variables", "No environment configuration found",
+	"Pinging the Azure IMDS endpoint", "will use", "will authenticate with", "Using the MSAL provider",
+	"MSAL Identity source", "to probe for availability", "Token Exchange: Unavailable",
+	"Cloud Shell: Unavailable", "App Service: Unavailable", "Azure Arc: Unavailable", "Service Fabric: Unavailable",
+	"Azure ML: Unavailable", "Fabric: Unavailable", "is not available in this environment",
+	"getToken() => Using", "Probing IMDS endpoint for availability", "NewDefaultAzureCredential failed to initialize some credentials",
+}
+
+// classify decides what a record reports.
+func classify(t, head string, nCodes int, isChain bool) strength {
+	if nCodes == 0 && !isChain {
+		for _, p := range flowPhrases {
+			if strings.Contains(head, p) {
+				return mention
+			}
+		}
+	}
+	failed := false
+	for _, p := range failurePhrases {
+		if strings.Contains(t, p) {
+			failed = true
+			break
+		}
+	}
+	if !failed {
+		for _, p := range successPhrases {
+			if strings.Contains(t, p) {
+				return success
+			}
+		}
+		return mention
+	}
+	if isDocLine(head) && !strings.Contains(t, "Trace ID") && !strings.Contains(t, "trace_id") {
+		return mention
+	}
+	// A success line that also says "error" (e.g. "no error") stays a success
+	// when it carries no code and no failure verb.
+	if nCodes == 0 && !isChain {
+		for _, p := range successPhrases {
+			if strings.Contains(head, p) && !strings.Contains(head, "fail") && !strings.Contains(head, "unavailable") && !strings.Contains(head, "ERROR") {
+				return success
+			}
+		}
+	}
+	if nCodes == 0 && onlyHelpLink(t) {
+		return mention
+	}
+	if isChain {
+		if isLogEvent(head) || isQuietLevel(head) {
+			return weak
+		}
+		return strong
+	}
+	if isLogEvent(head) || isQuietLevel(head) {
+		return weak
+	}
+	return strong
+}
+
+// isLogEvent reports a line written by an SDK's own logger (as opposed to an
+// error the application printed): such events precede the error itself, or
+// belong to a chain that may still succeed.
+func isLogEvent(head string) bool {
+	h := head
+	if len(h) > 200 {
+		h = h[:200]
+	}
+	for _, p := range []string{
+		"azure:identity:", "azure:core", ":azure.identity", "azure.identity.", "[Authentication]", "Authentication: ",
+		"Azure Identity =>", "Azure-Identity:", "Azure.Identity[", "c.a.identity.", "com.azure.identity.",
+		"msal.", "MSAL ", "[Managed Identity]", "=> getToken()", ".get_token failed", ".get_token_info failed",
+		"[Request]", "[Response]", "[Retry]", "[ResponseError]", "Response: ==>", "Request: ==>", "Retry: ",
+		"==> REQUEST/RESPONSE", "==> OUTGOING REQUEST", "core-rest-pipeline", "http_logging_policy",
+	} {
+		if strings.Contains(h, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isDocLine reports text that quotes codes rather than reporting them:
+// markdown tables.
+func isDocLine(head string) bool {
+	h := strings.TrimSpace(head)
+	return strings.HasPrefix(h, "|") && strings.Count(h, "|") >= 3
+}
+
+// onlyHelpLink reports a record whose only "error" is in an error page link.
+func onlyHelpLink(t string) bool {
+	if !strings.Contains(t, "error?code=") {
+		return false
+	}
+	s := strings.ReplaceAll(t, "error?code=", "")
+	for _, p := range failurePhrases {
+		if strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// isQuietLevel reports a record logged at DEBUG or INFO level: chain members
+// are logged so while the chain goes on.
+func isQuietLevel(head string) bool {
+	h := head
+	if len(h) > 120 {
+		h = h[:120]
+	}
+	for _, p := range []string{
+		"DEBUG", "[Informational]", "info:", "azure:identity:info", "level=info", "level=debug",
+		`"level":"info"`, `"level":"debug"`, `"level":"INFO"`, `"level":"DEBUG"`, " INFO ", "INFO:", "[INFO]", " I ",
+		"azure:identity:verbose", "[Verbose]", "dbug:", "trce:",
+	} {
+		if strings.Contains(h, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// chainHeads are the phrases of chained credentials' aggregate errors.
+var chainHeads = []string{
+	"Attempted credentials:", "failed to retrieve a token from the included credentials",
+	"ChainedTokenCredential authentication failed", "but failed to acquire a token for any of them",
+	"DefaultAzureCredential failed to retrieve a token", "DefaultAzureCredential: failed to acquire a token",
+	"DefaultAzureCredential authentication failed", "failed to retrieve a token from the included credentials",
+	"AggregateAuthenticationError",
+}
+
+func isChain(t string) bool {
+	for _, h := range chainHeads {
+		if strings.Contains(t, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// chainMembers parses what a chained credential tried.
+func chainMembers(t string) []ChainEntry {
+	var out []ChainEntry
+	lines := strings.Split(t, "\n")
+	// Go and Python: "Attempted credentials:" then one indented line per member.
+	for i, l := range lines {
+		if !strings.Contains(l, "Attempted credentials:") {
+			continue
+		}
+		indent := ""
+		for _, m := range lines[i+1:] {
+			if strings.TrimSpace(m) == "" {
+				continue
+			}
+			lead := m[:len(m)-len(strings.TrimLeft(m, " \t"))]
+			if lead == "" {
+				// Python prints a member's multi-line message unindented.
+				if len(out) == 0 || strings.HasPrefix(m, "To mitigate") || strings.HasPrefix(m, "To troubleshoot") ||
+					isLogEvent(m) || strings.HasPrefix(m, "Traceback") || strings.HasPrefix(m, "DefaultAzureCredential") {
+					break
+				}
+				continue
+			}
+			if indent == "" {
+				indent = lead
+			}
+			body := strings.TrimSpace(m)
+			if len(lead) > len(indent) || strings.HasPrefix(body, "--------") || strings.HasPrefix(body, "{") || strings.HasPrefix(body, "}") || strings.HasPrefix(body, "\"") {
+				if len(out) > 0 {
+					last := &out[len(out)-1]
+					last.AADSTS = findAADSTS(body, last.AADSTS)
+				}
+				continue
+			}
+			out = append(out, member(body))
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	// .NET: "- <message>" bullets after the aggregate head.
+	// JS: "CredentialUnavailableError: <message>" lines.
+	for _, l := range lines {
+		b := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(b, "- "):
+			out = append(out, member(b[2:]))
+		case strings.HasPrefix(b, "CredentialUnavailableError: "), strings.HasPrefix(b, "AuthenticationError: "),
+			strings.HasPrefix(b, "AuthenticationRequiredError: "), strings.HasPrefix(b, "[CredentialUnavailableError: "),
+			strings.HasPrefix(b, "Error: ") && memberName(b) != "":
+			out = append(out, member(b[strings.IndexByte(b, ':')+2:]))
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	// Java: "Tried A, B, C but failed to acquire a token for any of them".
+	if i := strings.Index(t, "Tried "); i >= 0 {
+		if j := strings.Index(t[i:], " but failed"); j > 0 {
+			for _, n := range strings.Split(t[i+len("Tried "):i+j], ",") {
+				n = strings.TrimSpace(n)
+				if strings.HasSuffix(n, "Credential") {
+					out = append(out, ChainEntry{Credential: n})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// member makes a chain entry from one member's message.
+func member(msg string) ChainEntry {
+	e := ChainEntry{}
+	if i := strings.Index(msg, "Credential"); i > 0 {
+		if c := credentials(msg[:min(len(msg), i+len("Credential")+1)]); len(c) > 0 && strings.HasPrefix(msg, c[0]) {
+			e.Credential = c[0]
+			rest := strings.TrimPrefix(msg, c[0])
+			rest = strings.TrimLeft(rest, ": ")
+			if rest != "" {
+				msg = rest
+			}
+		}
+	}
+	if e.Credential == "" {
+		e.Credential = memberName(msg)
+	}
+	e.Reason = clip(strings.TrimSpace(msg), 400)
+	e.AADSTS = findAADSTS(msg, nil)
+	return e
+}
+
+// guessSDK names the SDK that most likely printed t.
+func guessSDK(t string) string {
+	for _, m := range []struct{ marker, sdk string }{
+		{"aka.ms/azsdk/go/", "go"}, {"aka.ms/azsdk/python/", "python"}, {"aka.ms/azsdk/net/", "dotnet"},
+		{"aka.ms/azsdk/js/", "js"}, {"aka.ms/azsdk/java/", "java"},
+		{"azidentity", "go"}, {"azcore", "go"}, {"AzureCLICredential", "go"}, {"AzureDeveloperCLICredential", "go"},
+		{"failed to acquire a token.\nAttempted credentials:", "go"}, {"authentication failed\nPOST ", "go"},
+		{"RESPONSE 401: ", "go"}, {"RESPONSE 400: ", "go"}, {"RESPONSE 403: ", "go"},
+		{"ERROR CODE: ", "go"}, {"http call(", "msal"},
+		{"Traceback (most recent call last)", "python"}, {"azure.core.exceptions", "python"},
+		{"azure.identity", "python"}, {"ClientAuthenticationError", "python"}, {".get_token", "python"},
+		{"failed to retrieve a token from the included credentials.\nAttempted credentials:", "python"},
+		{"Azure.Identity", "dotnet"}, {"AuthenticationFailedException", "dotnet"}, {"CredentialUnavailableException", "dotnet"},
+		{"Microsoft.Identity.Client", "dotnet"}, {"   at ", "dotnet"}, {"--- End of", "dotnet"},
+		{"azure:identity", "js"}, {"CredentialUnavailableError", "js"}, {"@azure/", "js"}, {"AggregateAuthenticationError", "js"},
+		{"com.azure.", "java"}, {"com.microsoft.aad.msal4j", "java"}, {"Azure Identity =>", "java"}, {"c.a.identity.", "java"},
+		{"msal4j", "java"}, {"MsalServiceException", "msal"}, {"ServerError: ", "msal"}, {"msal-node", "msal"},
+		{"Connect-AzAccount", "powershell"}, {"Az.Accounts", "powershell"}, {"WARNING: Unable to acquire token", "powershell"},
+		{"ERROR: AADSTS", "cli"}, {"az login", "cli"}, {"azure.cli", "cli"}, {"ERROR: ", "cli"},
+	} {
+		if strings.Contains(t, m.marker) {
+			return m.sdk
+		}
+	}
+	return ""
+}

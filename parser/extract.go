@@ -1,0 +1,569 @@
+package parser
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Extraction works on normalized record text by key phrases, never by line
+// positions: the SDKs say their messages are not contractual.
+
+// findAADSTS returns every AADSTS code in t, digits only, in order, no
+// repeats, including bare codes of "error_codes" arrays.
+func findAADSTS(t string, into []string) []string {
+	for i := 0; ; {
+		j := strings.Index(t[i:], "AADSTS")
+		if j < 0 {
+			break
+		}
+		k := i + j + len("AADSTS")
+		d := digitsAt(t, k)
+		if len(d) >= 4 && len(d) <= 8 {
+			into = addUnique(into, d)
+		}
+		i = k
+	}
+	for _, key := range []string{"error_codes", "errorCodes"} {
+		for i := 0; ; {
+			j := strings.Index(t[i:], key)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(key)
+			// skip quotes, colon, spaces, newlines and the bracket
+			for k < len(t) && strings.IndexByte("\"': =\n\t[", t[k]) >= 0 {
+				k++
+			}
+			for k < len(t) {
+				d := digitsAt(t, k)
+				if len(d) < 4 || len(d) > 8 {
+					break
+				}
+				into = addUnique(into, d)
+				k += len(d)
+				for k < len(t) && strings.IndexByte(", \n\t", t[k]) >= 0 {
+					k++
+				}
+			}
+			i = k
+		}
+	}
+	return into
+}
+
+func digitsAt(t string, k int) string {
+	e := k
+	for e < len(t) && t[e] >= '0' && t[e] <= '9' {
+		e++
+	}
+	return t[k:e]
+}
+
+func addUnique(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// idAfter returns the identifier that follows the first occurrence of one of
+// labels in t: quotes, colons, '=', spaces, line breaks and wrap markers are
+// skipped; the identifier is a run of letters, digits and '-' ('.' too when
+// dots is set, for domain names), with a trailing '…' kept when a document
+// truncated it. Masks (***, XXX, <traceId>) and empty values give "".
+func idAfter(t string, dots bool, labels ...string) string {
+	for _, label := range labels {
+		for i := 0; ; {
+			j := strings.Index(t[i:], label)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(label)
+			i = k
+			// The label must end at a non-identifier character (so "trace_id"
+			// does not match "trace_ids").
+			if k < len(t) && isIDChar(t[k]) && isIDChar(label[len(label)-1]) {
+				continue
+			}
+			for n := 0; k < len(t) && n < 12; n++ {
+				c := t[k]
+				if c == ' ' || c == '"' || c == '\'' || c == ':' || c == '=' || c == '\n' || c == '\t' || c == '*' && k+1 < len(t) && t[k+1] == '*' && false {
+					k++
+					continue
+				}
+				if strings.HasPrefix(t[k:], "│") {
+					k += len("│")
+					continue
+				}
+				break
+			}
+			e := k
+			for e < len(t) && (isIDChar(t[e]) || dots && t[e] == '.' && e+1 < len(t) && isIDChar(t[e+1])) {
+				e++
+			}
+			v := t[k:e]
+			if strings.HasPrefix(t[e:], "…") {
+				v = t[k : e+len("…")]
+			}
+			if plausibleID(v) {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func isIDChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
+// plausibleID rejects masks and placeholders: an identifier must hold at
+// least four hex digits, or be a domain-like name.
+func plausibleID(v string) bool {
+	if len(v) < 4 {
+		return false
+	}
+	hex, same := 0, true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' {
+			hex++
+		}
+		if c != v[0] && c != '-' {
+			same = false
+		}
+	}
+	if same && len(v) > 0 && (v[0] == 'x' || v[0] == 'X' || v[0] == '*' || v[0] == '0') {
+		return false
+	}
+	if strings.Count(v, "0") >= 32 {
+		return false // 00000000-0000-0000-0000-000000000000: a default, not an id
+	}
+	return hex >= 4 || strings.IndexByte(v, '.') > 0
+}
+
+// entraTimestamp finds Entra's "YYYY-MM-DD HH:MM:SSZ" after a Timestamp label
+// or a "timestamp" key.
+func entraTimestamp(t string) string {
+	for _, label := range []string{"Timestamp:", "\"timestamp\"", "'timestamp'", "timestamp:", "Timestamp="} {
+		for i := 0; ; {
+			j := strings.Index(t[i:], label)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(label)
+			i = k
+			for k < len(t) && (t[k] == ' ' || t[k] == '"' || t[k] == '\'' || t[k] == ':' || t[k] == '\n') {
+				k++
+			}
+			if v := entraTime(t[k:]); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// entraTime matches YYYY-MM-DD[ T]HH:MM:SS[.frac]Z at the start of s.
+func entraTime(s string) string {
+	if len(s) < 20 {
+		return ""
+	}
+	for i, c := range []byte(s[:19]) {
+		switch i {
+		case 4, 7:
+			if c != '-' {
+				return ""
+			}
+		case 10:
+			if c != ' ' && c != 'T' {
+				return ""
+			}
+		case 13, 16:
+			if c != ':' {
+				return ""
+			}
+		default:
+			if c < '0' || c > '9' {
+				return ""
+			}
+		}
+	}
+	e := 19
+	if s[e] == '.' {
+		e++
+		for e < len(s) && s[e] >= '0' && s[e] <= '9' {
+			e++
+		}
+	}
+	if e < len(s) && s[e] == 'Z' {
+		return s[:e+1]
+	}
+	return ""
+}
+
+// oauthErrors are the OAuth 2.0 and MSAL error names Entra and the SDKs print.
+var oauthErrors = []string{
+	"invalid_client", "invalid_grant", "unauthorized_client", "invalid_request", "invalid_scope",
+	"interaction_required", "temporarily_unavailable", "access_denied", "unsupported_grant_type",
+	"invalid_resource", "consent_required", "login_required", "authorization_pending", "expired_token",
+	"server_error", "invalid_token", "managed_identity_request_failed", "managed_identity_unreachable_network",
+	"invalid_instance", "unknown_error",
+}
+
+// armErrors are ARM and data-plane codes of authorization/authentication failures.
+var armErrors = []string{
+	"AuthorizationFailed", "LinkedAuthorizationFailed", "InvalidAuthenticationTokenTenant",
+	"InvalidAuthenticationTokenAudience", "InvalidAuthenticationToken", "ExpiredAuthenticationToken",
+	"AuthorizationPermissionMismatch", "KeyBasedAuthenticationNotPermitted", "ForbiddenByRbac",
+	"ForbiddenByPolicy", "AuthenticationFailed", "InvalidAuthenticationInfo", "AuthorizationFailure",
+	"MissingSubscriptionRegistration",
+}
+
+// errorCode returns the Entra error name, else an ARM/data-plane code.
+func errorCode(t string) string {
+	// A labelled value first: "error": "invalid_client", ERROR CODE: X, (X).
+	best, bestAt := "", len(t)+1
+	for _, e := range oauthErrors {
+		if i := wordIndex(t, e); i >= 0 && i < bestAt {
+			best, bestAt = e, i
+		}
+	}
+	if best != "" {
+		return best
+	}
+	if i := strings.Index(t, "ERROR CODE: "); i >= 0 {
+		v := t[i+len("ERROR CODE: "):]
+		e := 0
+		for e < len(v) && isIDChar(v[e]) {
+			e++
+		}
+		if e > 0 && v[:e] != "UNAVAILABLE" {
+			return v[:e]
+		}
+	}
+	for _, e := range armErrors {
+		if i := wordIndex(t, e); i >= 0 && i < bestAt {
+			best, bestAt = e, i
+		}
+	}
+	return best
+}
+
+// wordIndex finds w in t where it is not part of a longer identifier.
+func wordIndex(t, w string) int {
+	for i := 0; ; {
+		j := strings.Index(t[i:], w)
+		if j < 0 {
+			return -1
+		}
+		k := i + j
+		e := k + len(w)
+		if (k == 0 || !isIDChar(t[k-1])) && (e >= len(t) || !isIDChar(t[e]) && t[e] != '.') {
+			return k
+		}
+		i = e
+	}
+}
+
+// errorMessage returns the Entra error_description (or the ARM message), cut
+// before the Trace ID trailer, on one line.
+func errorMessage(t string, codes []string) string {
+	var v string
+	for _, key := range []string{`"error_description"`, `'error_description'`, `errorDescription`, `error_description:`} {
+		if i := strings.Index(t, key); i >= 0 {
+			v = quotedAfter(t[i+len(key):])
+			if v != "" {
+				break
+			}
+		}
+	}
+	if v == "" && len(codes) > 0 {
+		if i := strings.Index(t, "AADSTS"+codes[0]); i >= 0 {
+			v = t[i:]
+			if e := strings.IndexByte(v, '\n'); e >= 0 {
+				v = v[:e]
+			}
+		}
+	}
+	if v == "" {
+		for _, key := range []string{`"message"`, `'message'`} {
+			if i := strings.Index(t, key); i >= 0 {
+				if v = quotedAfter(t[i+len(key):]); v != "" {
+					break
+				}
+			}
+		}
+	}
+	if v == "" {
+		if i := strings.Index(t, "does not have authorization"); i >= 0 {
+			s := strings.LastIndexByte(t[:i], '\n') + 1
+			v = t[s:]
+			if e := strings.IndexByte(v, '\n'); e >= 0 {
+				v = v[:e]
+			}
+		}
+	}
+	for _, cut := range []string{"Trace ID:", "Trace Id:", " - Correlation ID:", "\r", "\n"} {
+		if i := strings.Index(v, cut); i > 0 {
+			v = v[:i]
+		}
+	}
+	return clip(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(v), `"',`)), 600)
+}
+
+// quotedAfter returns the string value after a key: skips ':' and spaces, then
+// reads a '"' or '\'' quoted value up to its closing quote (a quote followed by
+// ',', '}', ')' or a line end).
+func quotedAfter(s string) string {
+	k := 0
+	for k < len(s) && (s[k] == ' ' || s[k] == ':' || s[k] == '=' || s[k] == '\n' || s[k] == '\t') {
+		k++
+	}
+	if k >= len(s) || (s[k] != '"' && s[k] != '\'') {
+		return ""
+	}
+	q := s[k]
+	s = s[k+1:]
+	for i := 0; i < len(s); i++ {
+		if s[i] == q {
+			if i+1 >= len(s) || strings.IndexByte(",}) \n]", s[i+1]) >= 0 {
+				return s[:i]
+			}
+		}
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && n < len(s) && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// httpStatus finds the status of the failed response, preferring 4xx/5xx.
+var statusLabels = []string{
+	"RESPONSE Status: ", "RESPONSE ", "Status: ", "Status code: ", "Status Code = '", "StatusCode: ",
+	"statusCode: ", "status code was ", "status code ", "received HTTP status ", "cannot fetch token: ",
+	"http error: ", "\"status\": ", "\"statusCode\":", "status_code=", "StatusCode=", "Status code ",
+	"HTTP status ", "status: ", "Status Code: ", "HTTP/1.1\" ", "HTTP/2\" ", "(status code ",
+}
+
+func httpStatus(t string) int {
+	best := 0
+	bestAt := len(t) + 1
+	for _, l := range statusLabels {
+		for i := 0; ; {
+			j := strings.Index(t[i:], l)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(l)
+			i = k
+			d := digitsAt(t, k)
+			if len(d) != 3 {
+				continue
+			}
+			n, _ := strconv.Atoi(d)
+			if n >= 400 && n <= 599 && k < bestAt {
+				best, bestAt = n, k
+			}
+			break
+		}
+	}
+	if best == 0 {
+		// .NET WebException "(401) Unauthorized"
+		for _, w := range []string{"(400) Bad Request", "(401) Unauthorized", "(403) Forbidden", "(404) Not Found"} {
+			if strings.Contains(t, w) {
+				best, _ = strconv.Atoi(w[1:4])
+				break
+			}
+		}
+	}
+	return best
+}
+
+// urlKind ranks a URL: token endpoints first, then IMDS/managed identity
+// endpoints, then ARM and data-plane resources. 0 means not a request URL.
+func urlKind(u string) int {
+	switch {
+	case strings.Contains(u, "/oauth2/"):
+		return 4
+	case strings.Contains(u, "169.254.169.254") || strings.Contains(u, "/metadata/identity") || strings.Contains(u, "/msi/token") || strings.Contains(u, "identity/oauth2"):
+		return 3
+	case strings.Contains(u, "management.azure.com") || strings.Contains(u, "management.usgovcloudapi.net") || strings.Contains(u, "management.chinacloudapi.cn"):
+		return 2
+	case strings.Contains(u, "aka.ms/") || strings.Contains(u, "learn.microsoft.com") || strings.Contains(u, "docs.microsoft.com") ||
+		strings.Contains(u, "/error?code=") || strings.Contains(u, "github.com") || strings.Contains(u, "go.microsoft.com"):
+		return 0
+	case strings.Contains(u, ".vault.azure.net") || strings.Contains(u, ".core.windows.net") || strings.Contains(u, ".azure.com"):
+		return 1
+	}
+	return 0
+}
+
+// requestURL returns the best request URL in t, without query or fragment.
+func requestURL(t string) string {
+	best, bestKind := "", 0
+	for i := 0; ; {
+		j := strings.Index(t[i:], "http")
+		if j < 0 {
+			break
+		}
+		k := i + j
+		i = k + 4
+		rest := t[k:]
+		if !strings.HasPrefix(rest, "https://") && !strings.HasPrefix(rest, "http://") {
+			continue
+		}
+		e := 0
+		for e < len(rest) && !strings.ContainsRune(" \t\n\"'<>`)|,\\", rune(rest[e])) {
+			e++
+		}
+		u := rest[:e]
+		if q := strings.IndexAny(u, "?#"); q >= 0 {
+			u = u[:q]
+		}
+		u = strings.TrimRight(u, ".:;")
+		if kind := urlKind(u); kind > bestKind {
+			best, bestKind = u, kind
+		}
+		i = k + e
+	}
+	return best
+}
+
+// tenantFromURL returns the tenant segment of a token URL
+// (https://login.microsoftonline.com/<tenant>/oauth2/...).
+func tenantFromURL(u string) string {
+	i := strings.Index(u, "/oauth2/")
+	if i < 0 {
+		return ""
+	}
+	p := u[:i]
+	j := strings.LastIndexByte(p, '/')
+	if j < 0 || j < len("https://") {
+		return ""
+	}
+	seg := p[j+1:]
+	switch strings.ToLower(seg) {
+	case "common", "organizations", "consumers", "adfs", "":
+		return ""
+	}
+	return seg
+}
+
+// queryValue returns the value of key in the query of the first URL holding it.
+func queryValue(t, key string) string {
+	for _, sep := range []string{"?" + key + "=", "&" + key + "="} {
+		if i := strings.Index(t, sep); i >= 0 {
+			v := t[i+len(sep):]
+			e := 0
+			for e < len(v) && isIDChar(v[e]) {
+				e++
+			}
+			if plausibleID(v[:e]) {
+				return v[:e]
+			}
+		}
+	}
+	return ""
+}
+
+// Labels before a tenant or client id, in order of trust.
+var (
+	tenantLabels = []string{
+		"in the directory '", "in the directory ", "Tenant '", "tenant '", "for tenant \"", "for tenant '",
+		"Domain: '", "\"tenant_id\"", "'tenant_id'", "tenantId: '", "\"tenantId\"", "-Tenant ", "AZURE_TENANT_ID=",
+		"TenantId: ", "Tenant ID: ", "tenant_id=", "tenant ID ",
+	}
+	clientLabels = []string{
+		"app '", "Application with identifier '", "application with identifier '", "The client '",
+		"application with ID '", "Application with ID '", "\"client_id\"", "'client_id'", "ClientId: '",
+		"clientId: '", "\"clientId\"", "with client ID \"", "with client ID '", "AZURE_CLIENT_ID=",
+		"Client ID: ", "client ID '", "ClientId=", "appid=", "app_id=",
+	}
+)
+
+// credentialExclude are *Credential types that are not identity credentials.
+var credentialExclude = map[string]bool{
+	"TokenCredential": true, "PSCredential": true, "AzureCredential": true, "AzureKeyCredential": true,
+	"AzureNamedKeyCredential": true, "AzureSasCredential": true, "StorageSharedKeyCredential": true,
+	"NetworkCredential": true, "SqlCredential": true, "GetCredential": true, "SharedKeyCredential": true,
+	"AccessTokenCredential": false, "UserCredential": true, "BasicCredential": true, "ServiceClientCredential": true,
+	"BearerTokenCredential": true, "StaticTokenCredential": true, "TokenCredentials": true, "ICredential": true,
+	"DefaultCredential": true, "SystemCredential": true, "AzureDevOpsCredential": true, "CachedCredential": true,
+	"NewDefaultAzureCredential": true, "NewClientSecretCredential": true, "NewManagedIdentityCredential": true,
+	"NewClientCertificateCredential": true, "NewWorkloadIdentityCredential": true, "NewAzureCLICredential": true,
+	"NewChainedTokenCredential": true, "NewEnvironmentCredential": true, "NewClientAssertionCredential": true,
+	"NewAzureDeveloperCLICredential": true, "NewAzurePipelinesCredential": true, "NewOnBehalfOfCredential": true,
+	"NewUsernamePasswordCredential": true, "NewDeviceCodeCredential": true, "NewInteractiveBrowserCredential": true,
+	"NewAzurePowerShellCredential": true,
+}
+
+// credentials returns the credential type names in t, in order, no repeats.
+func credentials(t string) []string {
+	var out []string
+	for i := 0; ; {
+		j := strings.Index(t[i:], "Credential")
+		if j < 0 {
+			break
+		}
+		k := i + j
+		e := k + len("Credential")
+		i = e
+		if e < len(t) && (t[e] >= 'a' && t[e] <= 'z' || t[e] >= 'A' && t[e] <= 'Z' || t[e] >= '0' && t[e] <= '9') {
+			continue // CredentialUnavailableError, DefaultAzureCredentialOptions
+		}
+		s := k
+		for s > 0 && (t[s-1] >= 'a' && t[s-1] <= 'z' || t[s-1] >= 'A' && t[s-1] <= 'Z' || t[s-1] >= '0' && t[s-1] <= '9') {
+			s--
+		}
+		if s == k || t[s] < 'A' || t[s] > 'Z' || (s > 0 && t[s-1] == '_') {
+			continue
+		}
+		name := t[s:e]
+		if credentialExclude[name] {
+			continue
+		}
+		out = addUnique(out, name)
+	}
+	return out
+}
+
+// memberName infers a chain member's credential from its message when the
+// SDK did not print the type (.NET and JS print some members that way).
+func memberName(msg string) string {
+	if c := credentials(msg); len(c) > 0 {
+		return c[0]
+	}
+	switch {
+	case strings.Contains(msg, "Azure Developer CLI") || strings.Contains(msg, "azd "):
+		return "AzureDeveloperCliCredential"
+	case strings.Contains(msg, "Azure CLI") || strings.Contains(msg, "az login"):
+		return "AzureCliCredential"
+	case strings.Contains(msg, "PowerShell") || strings.Contains(msg, "Az.Account"):
+		return "AzurePowerShellCredential"
+	case strings.Contains(msg, "Visual Studio Code"):
+		return "VisualStudioCodeCredential"
+	case strings.Contains(msg, "Visual Studio"):
+		return "VisualStudioCredential"
+	case strings.Contains(msg, "SharedTokenCache") || strings.Contains(msg, "Shared token cache"):
+		return "SharedTokenCacheCredential"
+	case strings.Contains(msg, "anaged identity") || strings.Contains(msg, "anaged Identity") || strings.Contains(msg, "IMDS"):
+		return "ManagedIdentityCredential"
+	case strings.Contains(msg, "nvironment variables"):
+		return "EnvironmentCredential"
+	case strings.Contains(msg, "orkload"):
+		return "WorkloadIdentityCredential"
+	case strings.Contains(msg, "IntelliJ"):
+		return "IntelliJCredential"
+	}
+	return ""
+}

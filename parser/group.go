@@ -1,0 +1,509 @@
+package parser
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+var debugRecords = os.Getenv("AZLOGSCAN_DEBUG_RECORDS") != ""
+
+// A record is one parsed log record around a trigger hit; records of one
+// failure (SDK log events, the error the app prints, its stack trace) are
+// merged into one finding by the grouper.
+type record struct {
+	f        Finding
+	strength strength
+	chain    bool
+	sig      string // the head line without digits: equal sigs are a repeat, not a second print
+	lastLine int64
+	weakOnly bool // every record merged into it was weak
+}
+
+// Redactor, when set, redacts secrets in record text before anything is
+// extracted from it, and reports what it found. parser/redact provides it;
+// cmd/azlogscan installs it, so that no output can carry a secret.
+type Redactor func(text string) (redacted string, kinds []string)
+
+// redactor is the installed Redactor; see SetRedactor.
+var redactor Redactor
+
+// SetRedactor installs the function that removes secrets from every record
+// before extraction. It must be called before any Scanner runs.
+func SetRedactor(r Redactor) { redactor = r }
+
+// grouper assembles records into findings.
+type grouper struct {
+	s        *Scanner
+	cluster  []*record // pending, in order
+	lastLine int64     // last line of the last record added
+}
+
+func (g *grouper) empty() bool   { return len(g.cluster) == 0 }
+func (g *grouper) pending() bool { return len(g.cluster) > 0 }
+
+// add parses a raw record and merges it into the pending cluster.
+func (g *grouper) add(raw []byte, offset, line int64, long bool) {
+	r := parseRecord(raw, g.s.name, offset, line, g.s)
+	if r == nil {
+		return
+	}
+	if debugRecords {
+		fmt.Fprintf(os.Stderr, "record %d-%d strength=%d chain=%v cred=%s codes=%v trace=%s sig=%.60q\n", line, r.lastLine, r.strength, r.chain, r.f.Credential, r.f.AADSTS, r.f.TraceID, r.sig)
+	}
+	nl := int64(strings.Count(r.f.Message, "\n")) // 0: Message is one line
+	_ = nl
+	switch r.strength {
+	case mention:
+		return
+	case success:
+		// A chain that went on to succeed: its members' quiet failures were
+		// part of the normal flow.
+		kept := g.cluster[:0]
+		for _, c := range g.cluster {
+			if !c.weakOnly {
+				kept = append(kept, c)
+			}
+		}
+		g.cluster = kept
+		return
+	}
+	if len(g.cluster) > 0 && line-g.cluster[len(g.cluster)-1].lastLine > mergeGap {
+		g.flush()
+	}
+	if len(g.cluster) == 0 {
+		g.cluster = append(g.cluster, r)
+		return
+	}
+	if r.chain {
+		// The aggregate absorbs the members logged before it.
+		kept := g.cluster[:0]
+		var absorbed []*record
+		for _, c := range g.cluster {
+			if c.weakOnly && !idsConflict(c, r) || compatible(r, c) && (c.chain || inChain(r, c.f.Credential)) {
+				absorbed = append(absorbed, c)
+			} else {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) > 0 {
+			g.cluster = kept
+			g.flush()
+		} else {
+			g.cluster = g.cluster[:0]
+		}
+		var head *record
+		for _, c := range absorbed {
+			if head == nil {
+				head = c
+				head.chain = true
+				continue
+			}
+			merge(head, c)
+		}
+		if head == nil {
+			g.cluster = append(g.cluster, r)
+			return
+		}
+		// Keep the aggregate's identity: its credential and chain.
+		head.f.Credential = r.f.Credential
+		merge(head, r)
+		head.f.Chain = r.f.Chain
+		head.sig = r.sig
+		head.f.Message = r.f.Message
+		g.cluster = append(g.cluster, head)
+		return
+	}
+	for i := len(g.cluster) - 1; i >= 0; i-- {
+		c := g.cluster[i]
+		if c.f.TraceID != "" && c.f.TraceID == r.f.TraceID {
+			merge(c, r)
+			return
+		}
+		if !compatible(c, r) || c.sig == r.sig {
+			continue
+		}
+		// Two errors the application printed are one failure only when they
+		// follow each other at once (an exception and its message); a log
+		// event joins the error it precedes or follows.
+		if c.weakOnly || r.weakOnly || line-c.lastLine <= 1 {
+			merge(c, r)
+			return
+		}
+	}
+	allWeak := r.weakOnly
+	for _, c := range g.cluster {
+		allWeak = allWeak && c.weakOnly
+	}
+	if !allWeak {
+		g.flush()
+	}
+	g.cluster = append(g.cluster, r)
+}
+
+// compatible reports whether r may describe the same failure as c.
+func compatible(c, r *record) bool {
+	a, b := &c.f, &r.f
+	if a.TraceID != "" && b.TraceID != "" {
+		return a.TraceID == b.TraceID
+	}
+	if a.CorrelationID != "" && b.CorrelationID != "" && a.CorrelationID != b.CorrelationID {
+		return false
+	}
+	if len(a.AADSTS) > 0 && len(b.AADSTS) > 0 && !overlap(a.AADSTS, b.AADSTS) {
+		return false
+	}
+	if a.HTTPStatus != 0 && b.HTTPStatus != 0 && a.HTTPStatus != b.HTTPStatus {
+		return false
+	}
+	if a.Credential != "" && b.Credential != "" && !sameCredential(a.Credential, b.Credential) &&
+		!inChain(c, b.Credential) && !inChain(r, a.Credential) {
+		return false
+	}
+	if a.ClientID != "" && b.ClientID != "" && a.ClientID != b.ClientID {
+		return false
+	}
+	if (a.Authorization != nil) != (b.Authorization != nil) && (a.Authorization != nil && len(b.AADSTS) > 0 || b.Authorization != nil && len(a.AADSTS) > 0) {
+		return false
+	}
+	return true
+}
+
+// idsConflict reports two records that name different failures by their ids.
+func idsConflict(c, r *record) bool {
+	a, b := &c.f, &r.f
+	return a.TraceID != "" && b.TraceID != "" && a.TraceID != b.TraceID ||
+		a.CorrelationID != "" && b.CorrelationID != "" && a.CorrelationID != b.CorrelationID
+}
+
+func sameCredential(a, b string) bool { return strings.EqualFold(a, b) }
+
+func inChain(r *record, cred string) bool {
+	if cred == "" {
+		return false
+	}
+	for _, e := range r.f.Chain {
+		if sameCredential(e.Credential, cred) {
+			return true
+		}
+	}
+	return false
+}
+
+func overlap(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// merge folds r into c: c keeps its position, empty fields are filled.
+func merge(c, r *record) {
+	a, b := &c.f, &r.f
+	if a.Credential == "" {
+		a.Credential = b.Credential
+	}
+	for _, code := range b.AADSTS {
+		a.AADSTS = addUnique(a.AADSTS, code)
+	}
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	fill(&a.ErrorCode, b.ErrorCode)
+	fill(&a.ErrorMessage, b.ErrorMessage)
+	fill(&a.URL, b.URL)
+	fill(&a.SDK, b.SDK)
+	fill(&a.TraceID, b.TraceID)
+	fill(&a.CorrelationID, b.CorrelationID)
+	fill(&a.EntraTimestamp, b.EntraTimestamp)
+	fill(&a.TenantID, b.TenantID)
+	fill(&a.ClientID, b.ClientID)
+	if a.HTTPStatus == 0 {
+		a.HTTPStatus = b.HTTPStatus
+	}
+	if a.Time.IsZero() {
+		a.Time = b.Time
+	}
+	if a.Authorization == nil {
+		a.Authorization = b.Authorization
+	}
+	if len(a.Chain) == 0 {
+		a.Chain = b.Chain
+	}
+	for _, s := range b.Signals {
+		a.Signals = addUnique(a.Signals, s)
+	}
+	if c.weakOnly && !r.weakOnly {
+		// The strong record says best what happened.
+		a.Message = b.Message
+	}
+	c.weakOnly = c.weakOnly && r.weakOnly
+	c.chain = c.chain || r.chain
+	if r.lastLine > c.lastLine {
+		c.lastLine = r.lastLine
+	}
+	if len(a.AADSTS) > 0 && (strings.HasPrefix(a.Message, a.Credential) || a.Message == "") && a.ErrorMessage != "" && !strings.Contains(a.Message, "AADSTS") {
+		a.Message = summary(a)
+	}
+}
+
+// flush emits the pending cluster, in order.
+func (g *grouper) flush() {
+	for _, c := range g.cluster {
+		f := c.f
+		f.LastLine = c.lastLine
+		if f.ErrorMessage != "" && !strings.Contains(f.Message, "AADSTS") && len(f.AADSTS) > 0 {
+			f.Message = summary(&f)
+		}
+		g.s.out = append(g.s.out, &f)
+	}
+	g.cluster = g.cluster[:0]
+}
+
+// parseRecord extracts a record's fields. It returns nil for records with
+// nothing to report.
+func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *record {
+	head := firstLine(raw)
+	t := normalize(raw)
+	if redactor != nil {
+		var kinds []string
+		t, kinds = redactor(t)
+		if len(kinds) > 0 {
+			s.stats.SecretsFound += int64(len(kinds))
+			if !s.opt.NoSecretFindings {
+				for _, k := range dedupe(kinds) {
+					s.secret(k, offset, line, head)
+				}
+			}
+		}
+	}
+	codes := findAADSTS(t, nil)
+	chain := isChain(t)
+	st := classify(t, head, len(codes), chain)
+	if st == mention || st == success {
+		return &record{strength: st}
+	}
+	r := &record{strength: st, chain: chain, weakOnly: st == weak, lastLine: line + int64(strings.Count(t, "\n"))}
+	f := &r.f
+	f.File = name
+	f.Offset = offset
+	f.Line = line
+	f.AADSTS = codes
+	creds := credentials(t)
+	if len(creds) > 0 {
+		f.Credential = creds[0]
+	}
+	if chain {
+		f.Chain = chainMembers(t)
+		if f.Credential != "" && len(f.Chain) > 0 && sameCredential(f.Chain[0].Credential, f.Credential) && len(creds) > 1 {
+			// The chain's own name was not printed before its members.
+			for _, c := range creds {
+				if strings.Contains(c, "Default") || strings.Contains(c, "Chained") {
+					f.Credential = c
+					break
+				}
+			}
+		}
+	}
+	f.TraceID = idAfter(t, false, "Trace ID:", "Trace Id:", "TraceId:", "trace_id", "traceId", "Trace ID :", "Request Id:", "Request ID:")
+	f.CorrelationID = idAfter(t, false, "Correlation ID:", "Correlation Id:", "correlation_id", "correlationId", "CorrelationId:", "Correlation ID :")
+	f.EntraTimestamp = entraTimestamp(t)
+	f.ErrorCode = errorCode(t)
+	f.ErrorMessage = errorMessage(t, codes)
+	f.HTTPStatus = httpStatus(t)
+	f.URL = requestURL(t)
+	f.TenantID = tenantFromURL(f.URL)
+	if f.TenantID == "" {
+		f.TenantID = tenantFromURL(firstTokenURL(t))
+	}
+	if f.TenantID == "" {
+		f.TenantID = idAfter(t, true, tenantLabels...)
+	}
+	f.ClientID = idAfter(t, false, clientLabels...)
+	if f.ClientID == "" {
+		f.ClientID = queryValue(t, "client_id")
+	}
+	if strings.Contains(t, "does not have authorization") || strings.Contains(t, "AuthorizationFailed") {
+		f.Authorization = authorization(t)
+	}
+	f.Signals = signals(t, creds)
+	f.SDK = guessSDK(t)
+	f.Time = logTime(head)
+	f.Message = clip(summaryLine(t, f), 300)
+	r.sig = digitless(head)
+	return r
+}
+
+func dedupe(k []string) []string {
+	var out []string
+	for _, x := range k {
+		out = addUnique(out, x)
+	}
+	return out
+}
+
+// secret queues a "secret exposed in log" finding.
+func (s *Scanner) secret(kind string, offset, line int64, head string) {
+	f := &Finding{
+		Kind:       KindSecretExposure,
+		File:       s.name,
+		Offset:     offset,
+		Line:       line,
+		SecretKind: kind,
+		Message:    "secret exposed in log: a " + strings.ReplaceAll(kind, "_", " ") + " value was written to this log (redacted here)",
+		Time:       logTime(head),
+		Signals:    []string{"secret-exposed"},
+	}
+	s.out = append(s.out, f)
+}
+
+func firstLine(raw []byte) string {
+	if i := indexByte(raw, '\n'); i >= 0 {
+		raw = raw[:i]
+	}
+	if len(raw) > 4096 {
+		raw = raw[:4096]
+	}
+	return string(raw)
+}
+
+func firstTokenURL(t string) string {
+	i := strings.Index(t, "/oauth2/")
+	if i < 0 {
+		return ""
+	}
+	s := strings.LastIndex(t[:i], "http")
+	if s < 0 {
+		return ""
+	}
+	return t[s : i+len("/oauth2/")]
+}
+
+func digitless(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && i < 300; i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// authorization parses ARM's AuthorizationFailed message and Key Vault's
+// "Caller is not authorized" message.
+func authorization(t string) *Authorization {
+	a := &Authorization{
+		ClientID: quotedID(t, "The client '"),
+		ObjectID: quotedID(t, "with object id '"),
+		Action:   quotedValue(t, "perform action '"),
+		Scope:    quotedValue(t, "over scope '"),
+	}
+	if a.Action == "" {
+		a.Action = quotedValue(t, "Action: '")
+	}
+	if a.Scope == "" {
+		a.Scope = quotedValue(t, "Resource: '")
+	}
+	if a.ObjectID == "" {
+		a.ObjectID = queryLike(t, "oid=")
+	}
+	if a.ClientID == "" {
+		a.ClientID = queryLike(t, "appid=")
+	}
+	if *a == (Authorization{}) {
+		return nil
+	}
+	return a
+}
+
+func quotedID(t, label string) string {
+	v := quotedValue(t, label)
+	if strings.ContainsAny(v, " /") {
+		return ""
+	}
+	return v
+}
+
+func quotedValue(t, label string) string {
+	i := strings.Index(t, label)
+	if i < 0 {
+		return ""
+	}
+	v := t[i+len(label):]
+	if e := strings.IndexAny(v, "'\n"); e >= 0 {
+		v = v[:e]
+	}
+	return clip(v, 500)
+}
+
+func queryLike(t, key string) string {
+	i := strings.Index(t, key)
+	if i < 0 {
+		return ""
+	}
+	v := t[i+len(key):]
+	e := 0
+	for e < len(v) && isIDChar(v[e]) {
+		e++
+	}
+	return v[:e]
+}
+
+// summary is the message of a finding with an Entra error.
+func summary(f *Finding) string {
+	m := f.ErrorMessage
+	if f.Credential != "" {
+		m = f.Credential + " authentication failed: " + m
+	}
+	return clip(m, 300)
+}
+
+// summaryLine picks the line of t that best says what failed.
+func summaryLine(t string, f *Finding) string {
+	if f.ErrorMessage != "" && len(f.AADSTS) > 0 {
+		return summary(f)
+	}
+	best := ""
+	for _, l := range strings.Split(t, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || isDashes([]byte(l)) || strings.HasPrefix(l, "Traceback") || strings.HasPrefix(l, "File \"") || strings.HasPrefix(l, "at ") {
+			continue
+		}
+		for _, p := range []string{"authentication failed", "Authentication failed", "failed to", "unavailable", "Error:", "Exception:", "ERROR", "AADSTS", "does not have authorization", "not found", "timed out", "Please run", "failed", "error"} {
+			if strings.Contains(l, p) {
+				return stripLogPrefix(l)
+			}
+		}
+		if best == "" {
+			best = l
+		}
+	}
+	return stripLogPrefix(best)
+}
+
+// stripLogPrefix drops a leading timestamp and level from a line.
+func stripLogPrefix(l string) string {
+	if len(l) > 0 && l[0] == '{' {
+		for _, k := range []string{`"msg":"`, `"message":"`, `"msg": "`, `"message": "`, `"error":"`, `"error": "`} {
+			if i := strings.Index(l, k); i >= 0 {
+				v := l[i+len(k):]
+				if e := strings.Index(v, `"`); e >= 0 {
+					v = v[:e]
+				}
+				return v
+			}
+		}
+		return l
+	}
+	if _, n := parseTimePrefix(l); n > 0 {
+		l = strings.TrimLeft(l[n:], " ]\t")
+	}
+	return l
+}

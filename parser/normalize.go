@@ -1,0 +1,168 @@
+package parser
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// normalize turns a raw record into the text extraction reads: escapes of
+// JSON/logfmt strings decoded (repeatedly, for errors escaped twice), CLIXML
+// and ANSI colour codes removed, carriage returns dropped, per-line wrappers
+// (Terraform boxes, markdown quotes, CI timestamps) stripped, and invalid
+// UTF-8 replaced.
+func normalize(raw []byte) string {
+	var b strings.Builder
+	b.Grow(len(raw))
+	for len(raw) > 0 {
+		i := indexByte(raw, '\n')
+		var line []byte
+		if i < 0 {
+			line, raw = raw, nil
+		} else {
+			line, raw = raw[:i], raw[i+1:]
+		}
+		line = stripPrefix(line)
+		writeClean(&b, line)
+		if raw != nil {
+			b.WriteByte('\n')
+		}
+	}
+	s := b.String()
+	if strings.Contains(s, "_x00") {
+		s = strings.NewReplacer("_x000D__x000A_", "\n", "_x000A_", "\n", "_x000D_", "", "_x001B_", "\x1b").Replace(s)
+	}
+	for round := 0; round < 3 && hasEscapes(s); round++ {
+		u := unescape(s)
+		if u == s {
+			break
+		}
+		s = u
+	}
+	if strings.IndexByte(s, 0x1b) >= 0 || strings.IndexByte(s, '\r') >= 0 {
+		s = stripControls(s)
+	}
+	return s
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// writeClean writes line with invalid UTF-8 replaced by U+FFFD and NUL bytes dropped.
+func writeClean(b *strings.Builder, line []byte) {
+	for len(line) > 0 {
+		c := line[0]
+		if c < utf8.RuneSelf {
+			if c != 0 {
+				b.WriteByte(c)
+			}
+			line = line[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(line)
+		if r == utf8.RuneError && size == 1 {
+			b.WriteString("\ufffd")
+		} else {
+			b.Write(line[:size])
+		}
+		line = line[size:]
+	}
+}
+
+func hasEscapes(s string) bool {
+	return strings.Contains(s, `\n`) || strings.Contains(s, `\"`) || strings.Contains(s, `\u00`) ||
+		strings.Contains(s, `\t`) || strings.Contains(s, `\r`) || strings.Contains(s, `\/`)
+}
+
+// unescape decodes one level of JSON-style backslash escapes. Unknown
+// escapes are kept as written.
+func unescape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		n := s[i+1]
+		switch n {
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			// dropped: CRLF inside descriptions becomes a line break
+		case 't':
+			b.WriteByte('\t')
+		case '"', '/', '\'':
+			b.WriteByte(n)
+		case '\\':
+			b.WriteByte('\\')
+		case 'u':
+			if i+5 < len(s) {
+				if r, ok := hex4(s[i+2 : i+6]); ok {
+					if r == 0 {
+						r = utf8.RuneError
+					}
+					b.WriteRune(r)
+					i += 5
+					continue
+				}
+			}
+			b.WriteByte('\\')
+			b.WriteByte('u')
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(n)
+		}
+		i++
+	}
+	return b.String()
+}
+
+func hex4(s string) (rune, bool) {
+	var r rune
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		var v byte
+		switch {
+		case c >= '0' && c <= '9':
+			v = c - '0'
+		case c >= 'a' && c <= 'f':
+			v = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			v = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(v)
+	}
+	return r, true
+}
+
+// stripControls removes ANSI escape sequences and carriage returns.
+func stripControls(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\r':
+		case c == 0x1b:
+			if i+1 < len(s) && s[i+1] == '[' {
+				j := i + 2
+				for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';' || s[j] == '?') {
+					j++
+				}
+				i = j // skip the final letter too
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

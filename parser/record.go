@@ -1,0 +1,418 @@
+package parser
+
+import (
+	"bytes"
+)
+
+// triggers are the literal words that can start or mark an authentication
+// failure record. The scanner searches whole buffers for them and parses only
+// the records around a hit; a record without any of them is never seen, so
+// each failure shape must contain at least one. Case-sensitive, and short, so
+// that a pass of bytes.Index over a buffer stays fast.
+var triggers = [][]byte{
+	[]byte("AADSTS"),            // every Entra failure
+	[]byte("redential"),         // credential type names, CredentialUnavailable*, "credentials"
+	[]byte("uthoriz"),           // AuthorizationFailed, "does not have authorization", Unauthorized
+	[]byte("IMDS"),              // managed identity endpoint failures
+	[]byte("anaged "),           // "Managed Identity", "managed identity"
+	[]byte("az login"),          // Azure CLI login required
+	[]byte("Connect-AzAccount"), // Azure PowerShell
+	[]byte("dentity not found"), // IMDS / pod identity body
+	[]byte("auth login"),        // azd auth login
+}
+
+const maxTriggerLen = 32
+
+// hitCache remembers, for each trigger, the next position where it occurs, so
+// that each trigger's search is one linear pass over the input.
+type hitCache struct {
+	pos  []int // next occurrence at or after the last query, -1 if none below upto
+	upto []int // searched up to here
+}
+
+func (c *hitCache) reset() {
+	if c.pos == nil {
+		c.pos = make([]int, len(triggers))
+		c.upto = make([]int, len(triggers))
+	}
+	for i := range c.pos {
+		c.pos[i] = -1
+		c.upto[i] = 0
+	}
+}
+
+func (c *hitCache) grow() {}
+
+func (c *hitCache) shift(n int) {
+	for i := range c.pos {
+		if c.pos[i] >= 0 {
+			c.pos[i] -= n
+			if c.pos[i] < 0 {
+				c.pos[i] = -1
+				c.upto[i] = 0
+			}
+		}
+		c.upto[i] = max(0, c.upto[i]-n)
+	}
+}
+
+// next returns the position of the first trigger at or after from, or -1.
+func (c *hitCache) next(buf []byte, from int) int {
+	best := -1
+	for i, t := range triggers {
+		p := c.pos[i]
+		if p < from {
+			if p >= 0 || c.upto[i] < len(buf) {
+				s := from
+				if p < 0 {
+					s = max(from, c.upto[i]-len(t)+1)
+				}
+				if j := bytes.Index(buf[s:], t); j >= 0 {
+					p = s + j
+				} else {
+					p = -1
+				}
+				c.pos[i] = p
+				c.upto[i] = len(buf)
+			}
+		}
+		if p >= from && (best < 0 || p < best) {
+			best = p
+		}
+	}
+	return best
+}
+
+// recordStart returns where the record holding position h starts: the start
+// of h's line, extended back over continuation lines to the record's head,
+// never before floor. long reports a line too long to hold whole, for which a
+// window around h is used.
+func recordStart(buf []byte, h, floor int) (start int, long bool) {
+	lo := max(floor, h-MaxBack)
+	ls := bytes.LastIndexByte(buf[lo:h], '\n')
+	if ls < 0 {
+		if lo == floor {
+			return floor, false
+		}
+		return max(floor, h-longWindowBack), true
+	}
+	start = lo + ls + 1
+	// Walk back while the line we stand on is a continuation of the one above.
+	for n := 0; n < maxRecordLines && start > floor; n++ {
+		line := buf[start:lineEnd(buf, start)]
+		if !isContinuation(line) {
+			break
+		}
+		prev := bytes.LastIndexByte(buf[max(floor, start-MaxBack):start-1], '\n')
+		var ps int
+		if prev < 0 {
+			if max(floor, start-MaxBack) != floor {
+				break
+			}
+			ps = floor
+		} else {
+			ps = max(floor, start-MaxBack) + prev + 1
+		}
+		if h-ps > MaxBack {
+			break
+		}
+		start = ps
+	}
+	return start, false
+}
+
+const (
+	longWindowBack = 16 << 10
+	longWindowFwd  = 48 << 10
+)
+
+func lineEnd(buf []byte, p int) int {
+	if i := bytes.IndexByte(buf[p:], '\n'); i >= 0 {
+		return p + i
+	}
+	return len(buf)
+}
+
+// recState is what recordEnd knows about the record so far.
+type recState struct {
+	dashes    int  // lines of dashes seen (azidentity/azcore blocks)
+	traceback bool // inside a Python traceback's frames
+	headers   bool // after a "Headers:" line
+	depth     int  // open JSON braces/brackets on lines of their own
+}
+
+// recordEnd returns the end of the record starting at start (after the
+// newline of its last line). complete is false when the record may go on past
+// the data in buf; cut is true when it was cut at a bound.
+func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut bool) {
+	if long {
+		end = min(len(buf), h+longWindowFwd)
+		if nl := bytes.IndexByte(buf[h:end], '\n'); nl >= 0 {
+			return h + nl + 1, true, false
+		}
+		if end == len(buf) && !eof {
+			return end, false, false
+		}
+		return end, true, true
+	}
+	var st recState
+	p := start
+	first := true
+	for n := 0; ; n++ {
+		if p >= len(buf) {
+			return p, eof, false
+		}
+		if p-start > MaxRecord || n >= maxRecordLines {
+			return p, true, true
+		}
+		le := bytes.IndexByte(buf[p:], '\n')
+		if le < 0 {
+			if !eof {
+				return p, false, false
+			}
+			le = len(buf) - p
+		}
+		line := buf[p : p+le]
+		next := p + le + 1
+		if next > len(buf) {
+			next = len(buf)
+		}
+		if first || p <= h {
+			// The head, and every line up to the hit, belong to the record.
+			st.observe(line)
+			first = false
+			p = next
+			continue
+		}
+		if st.inBody() || isContinuation(line) || st.continues(line) {
+			st.observe(line)
+			p = next
+			continue
+		}
+		if len(trimSpace(stripPrefix(line))) == 0 {
+			// A blank line continues the record only if what follows does.
+			q := next
+			blanks := 1
+			for q < len(buf) && blanks < 3 {
+				e := bytes.IndexByte(buf[q:], '\n')
+				if e < 0 {
+					if !eof {
+						return p, false, false
+					}
+					e = len(buf) - q
+				}
+				l := buf[q : q+e]
+				if len(trimSpace(stripPrefix(l))) == 0 {
+					blanks++
+					q += e + 1
+					continue
+				}
+				if isContinuation(l) || st.continues(l) {
+					p = q
+					goto next
+				}
+				break
+			}
+			if q >= len(buf) && !eof {
+				return p, false, false
+			}
+			return p, true, false
+		}
+		return p, true, false
+	next:
+	}
+}
+
+func (st *recState) inBody() bool { return st.dashes == 2 || st.depth > 0 }
+
+func (st *recState) observe(line []byte) {
+	l := trimSpace(stripPrefix(line))
+	switch {
+	case isDashes(l):
+		st.dashes++
+	case bytes.HasPrefix(l, []byte("Traceback (most recent call last)")):
+		st.traceback = true
+	case bytes.Equal(l, []byte("Headers:")):
+		st.headers = true
+	}
+	if len(l) > 0 && len(l) <= 2 {
+		switch l[0] {
+		case '{', '[':
+			st.depth++
+		case '}', ']':
+			if st.depth > 0 {
+				st.depth--
+			}
+		}
+	}
+	if st.traceback && len(line) > 0 && line[0] != ' ' && line[0] != '\t' &&
+		!bytes.HasPrefix(l, []byte("Traceback")) && bytes.IndexByte(l, ':') > 0 {
+		// The exception line ends the frames.
+		st.traceback = false
+	}
+}
+
+// continues reports lines that continue the record given its state.
+func (st *recState) continues(line []byte) bool {
+	l := stripPrefix(line)
+	if st.traceback {
+		return true
+	}
+	if st.headers {
+		if i := bytes.Index(l, []byte(": ")); i > 0 && isToken(l[:i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isToken(b []byte) bool {
+	for _, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func isDashes(l []byte) bool {
+	if len(l) < 10 {
+		return false
+	}
+	for _, c := range l {
+		if c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// continuationPrefixes start lines that belong to the record above them.
+var continuationPrefixes = [][]byte{
+	[]byte("RESPONSE "), []byte("ERROR CODE"), []byte("POST http"), []byte("GET http"),
+	[]byte("PUT http"), []byte("PATCH http"), []byte("DELETE http"), []byte("HEAD http"),
+	[]byte("To troubleshoot"), []byte("Attempted credentials:"), []byte("Trace ID:"),
+	[]byte("Correlation ID:"), []byte("Correlation Id:"), []byte("Timestamp:"), []byte("Request Id:"),
+	[]byte("See the troubleshooting guide"), []byte("To mitigate this issue"), []byte("Caused by:"),
+	[]byte("---> "), []byte("--- End of"), []byte("Status:"), []byte("Content:"), []byte("Headers:"),
+	[]byte("ErrorCode:"), []byte("StatusCode:"), []byte("ResponseBody:"), []byte("More details:"),
+	[]byte("Visit https://"), []byte("Missing RawResponse"), []byte("Request information not available"),
+	[]byte("Response contained no body"), []byte("Error reading response body"), []byte("Error Code:"),
+	[]byte("Error Message:"), []byte("- "), []byte("Interactive authentication is needed"),
+	[]byte("Please explicitly log in"), []byte("az login"), []byte("At line:"), []byte("+ "),
+	[]byte("Line |"), []byte("CredentialUnavailableError:"), []byte("AuthenticationError:"),
+	[]byte("AuthenticationRequiredError:"), []byte("During handling of the above exception"),
+	[]byte("The above exception was the direct cause"), []byte("Traceback (most recent call last)"),
+	[]byte("Suppressed:"), []byte("Original exception:"), []byte("Inner exception"),
+	[]byte("Microsoft.Identity.Client."), []byte("Azure.Identity."), []byte("Azure.RequestFailedException"),
+	[]byte("com.azure."), []byte("com.microsoft.aad."), []byte("at "), []byte("..."),
+	[]byte("Response: "), []byte("Response body:"), []byte("To re-authenticate"),
+	[]byte("Please run"), []byte("Run the following command"), []byte("Message:"),
+	[]byte("Description:"), []byte("errorCode:"), []byte("errorMessage:"), []byte("subError:"),
+	[]byte("ManagedIdentityCredential:"), []byte("EnvironmentCredential:"), []byte("Error: "),
+}
+
+// isContinuation reports whether line, by its own shape, continues the record
+// above it: indented, a block delimiter, a JSON body line, or a known
+// continuation phrase of the SDKs' multi-line errors.
+func isContinuation(line []byte) bool {
+	l := stripPrefix(line)
+	if len(l) == 0 {
+		return false
+	}
+	switch l[0] {
+	case ' ', '\t':
+		return len(trimSpace(l)) > 0
+	case '}', ']':
+		return true
+	case '{', '[':
+		t := trimSpace(l)
+		return len(t) <= 2 // a body's opening brace, not a JSON log record
+	case '"':
+		return true
+	case '-':
+		if isDashes(trimSpace(l)) {
+			return true
+		}
+	}
+	for _, p := range continuationPrefixes {
+		if bytes.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// stripPrefix removes what wraps every line of some logs without being part
+// of the record: ANSI colour codes, a carriage return, Terraform's box
+// drawing, markdown quotes, Azure Pipelines' per-line timestamps and
+// "##[error]" markers.
+func stripPrefix(l []byte) []byte {
+	if n := len(l); n > 0 && l[n-1] == '\r' {
+		l = l[:n-1]
+	}
+	for i := 0; i < 4 && len(l) > 0; i++ {
+		switch {
+		case l[0] == 0x1b:
+			l = skipANSI(l)
+		case bytes.HasPrefix(l, []byte("│")):
+			l = l[len("│"):]
+			if len(l) > 0 && l[0] == ' ' {
+				l = l[1:]
+			}
+		case l[0] == '>' && (len(l) == 1 || l[1] == ' '):
+			l = l[1:]
+			if len(l) > 0 {
+				l = l[1:]
+			}
+		case bytes.HasPrefix(l, []byte("##[")):
+			if j := bytes.IndexByte(l, ']'); j > 0 {
+				l = l[j+1:]
+			} else {
+				return l
+			}
+		case len(l) >= 20 && isDigit(l[0]) && l[4] == '-' && l[10] == 'T' && bytes.IndexByte(l[:min(len(l), 40)], 'Z') > 0:
+			// 2023-10-31T13:16:24.4426289Z (per-line CI/kubectl timestamps)
+			z := bytes.IndexByte(l[:min(len(l), 40)], 'Z')
+			if z+1 < len(l) && l[z+1] == ' ' {
+				l = l[z+2:]
+			} else {
+				return l
+			}
+		default:
+			return l
+		}
+	}
+	return l
+}
+
+func skipANSI(l []byte) []byte {
+	for len(l) > 0 && l[0] == 0x1b {
+		if len(l) > 1 && l[1] == '[' {
+			i := 2
+			for i < len(l) && (l[i] >= '0' && l[i] <= '9' || l[i] == ';') {
+				i++
+			}
+			if i < len(l) {
+				i++
+			}
+			l = l[i:]
+		} else {
+			l = l[1:]
+		}
+	}
+	return l
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func trimSpace(b []byte) []byte {
+	i, j := 0, len(b)
+	for i < j && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	for j > i && (b[j-1] == ' ' || b[j-1] == '\t' || b[j-1] == '\r') {
+		j--
+	}
+	return b[i:j]
+}
