@@ -315,7 +315,7 @@ func errorMessage(t string, codes []string) string {
 }
 
 // quotedAfter returns the string value after a key: skips ':' and spaces, then
-// reads a '"' or '\'' quoted value up to its closing quote (a quote followed by
+// reads a '"' or '\” quoted value up to its closing quote (a quote followed by
 // ',', '}', ')' or a line end).
 func quotedAfter(s string) string {
 	k := 0

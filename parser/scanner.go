@@ -210,12 +210,17 @@ func (s *Scanner) step() bool {
 
 // fill makes room and reads more input; false at end of input.
 func (s *Scanner) fill() bool {
-	// Keep from the start of the line holding pos (bounded by MaxBack).
-	keep := s.pos
-	if ls := bytes.LastIndexByte(s.buf[max(0, s.pos-MaxBack):s.pos], '\n'); ls >= 0 {
-		keep = max(0, s.pos-MaxBack) + ls + 1
-	} else {
-		keep = max(0, s.pos-MaxBack)
+	// Keep up to MaxBack before pos, from a line start and never before the
+	// end of the last record, so that the start of a record can still be
+	// found when its hit arrives in a later read.
+	keep := max(s.done, s.pos-MaxBack)
+	if keep < s.pos && keep != s.done {
+		if i := bytes.IndexByte(s.buf[keep:s.pos], '\n'); i >= 0 {
+			keep += i + 1
+		}
+	}
+	if len(s.buf)-s.end >= BlockSize/2 {
+		keep = 0 // room enough: move nothing (small reads stay O(n))
 	}
 	if keep > 0 {
 		s.lines.at(s.buf, keep)
@@ -416,4 +421,3 @@ func itoa(n int64) string {
 	}
 	return string(b[i:])
 }
-

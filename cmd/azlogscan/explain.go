@@ -50,7 +50,11 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		}
 		for j := range found {
 			if *format == "json" {
-				stdout.Write(append(found[j].AppendJSON(nil), '\n'))
+				b := found[j].AppendJSON(nil)
+				if len(b) == 0 || b[len(b)-1] != '\n' {
+					b = append(b, '\n')
+				}
+				stdout.Write(b)
 				continue
 			}
 			if i > 0 || j > 0 {
@@ -115,7 +119,10 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	var b []byte
 	for _, r := range db.All() {
 		if *format == "json" {
-			b = append(r.AppendJSON(b), '\n')
+			b = r.AppendJSON(b)
+			if len(b) == 0 || b[len(b)-1] != '\n' {
+				b = append(b, '\n')
+			}
 		} else {
 			b = fmt.Appendf(b, "%-52s %-14s %-22s %s\n", r.ID, r.ActionBy, r.Category, r.Name)
 		}

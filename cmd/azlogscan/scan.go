@@ -121,6 +121,9 @@ func scan(ctx context.Context, o *options, paths []string, stdin io.Reader, stdo
 	}
 
 	exit := exitOK
+	if len(walkErrs) > 0 {
+		exit = exitInput
+	}
 	var found int64
 	var outErr error
 	for _, j := range jobs {
@@ -208,6 +211,9 @@ func scanOne(ctx context.Context, j *job, stdin io.Reader, db *rules.DB, o *opti
 	for s.Scan() {
 		f := *s.Finding()
 		db.Enrich(&f)
+		if f.Rule.Benign && !o.benign {
+			continue // part of a normal flow, not a failure
+		}
 		c.findings.Add(1)
 		select {
 		case j.findings <- &f:

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite, with everything it needs: the README's test command.
+#   bash .ci/test.sh
+# Builds and starts the Elasticsearch-API test server (ZincSearch, cached after
+# the first build) on 127.0.0.1 for the integration tests, runs go vet and
+# every test, runs each fuzz target for a short time, and stops the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZTIME=${FUZZTIME:-15s}
+
+echo "== go vet"
+go vet ./...
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './corpus/gen/*'))
+if [[ -n $unformatted ]]; then
+	echo "gofmt would change: $unformatted" >&2
+	exit 1
+fi
+
+echo "== Elasticsearch-API test server"
+eval "$(bash .ci/zinc.sh start)"
+trap 'bash .ci/zinc.sh stop >/dev/null 2>&1 || true' EXIT
+
+echo "== go test ./..."
+go test -count=1 ./...
+
+echo "== fuzz (${FUZZTIME} each)"
+go test -run '^$' -fuzz '^FuzzScanner$' -fuzztime "$FUZZTIME" ./parser/
+go test -run '^$' -fuzz '^FuzzRedact$' -fuzztime "$FUZZTIME" ./parser/redact/
+go test -run '^$' -fuzz '^FuzzOpen$' -fuzztime "$FUZZTIME" ./parser/decode/
+echo "== all tests passed"
