@@ -191,6 +191,22 @@ func TestTruncatedSecondMember(t *testing.T) {
 	}
 }
 
+// A second member cut inside its header (after the flags announce a file name) is damage,
+// not a clean end (gzip.Reader's own multistream mode takes it for EOF; found by FuzzOpen).
+func TestTruncatedSecondMemberHeader(t *testing.T) {
+	a := logText(10<<10, 1)
+	hdr := []byte{0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3, 'a', 'p', 'p'} // FNAME set, name cut
+	out, _, err := decodeAll(t, append(gz(t, a), hdr...))
+	if !errors.Is(err, ErrCorrupt) || !bytes.Equal(out, a) {
+		t.Fatalf("err %v, %d of %d bytes", err, len(out), len(a))
+	}
+	// The same as the first member.
+	_, _, err = decodeAll(t, hdr)
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("first member: err %v", err)
+	}
+}
+
 func TestGzipChecksumMismatch(t *testing.T) {
 	text := logText(100<<10, 4)
 	in := gz(t, text)

@@ -94,6 +94,8 @@ func benchDecode(b *testing.B, in []byte, size int, o Options) {
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
+	defer func() { reportCPU(b, c0, int64(size)) }()
 	for i := 0; i < b.N; i++ {
 		rc, _, err := OpenWith(bytes.NewReader(in), o)
 		if err != nil {

@@ -239,6 +239,9 @@ func value(src []byte, ke int, kind string) (vs, ve int, ok bool) {
 			ve++
 		}
 	default:
+		if vs < len(src) && (src[vs] == '{' || src[vs] == '[') && !bytes.HasPrefix(src[vs:], []byte("[REDACTED")) {
+			return 0, 0, false // a JSON object or array ("access_token": {"essential": true}), not a value
+		}
 		ve = unquotedEnd(src, vs, encodedSep)
 		if (kind == KindPassword || kind == KindAccountKey) && sep == '=' {
 			// Connection string: the value runs to the next ';' (it may hold spaces).

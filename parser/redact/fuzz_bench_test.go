@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -99,4 +100,30 @@ func BenchmarkIndex(b *testing.B) {
 		}
 		reportCPU(b, c0, int64(len(noise)))
 	})
+}
+
+// BenchmarkPass: the cost of each search pass of Index on secret-free text (one per anchor
+// byte or whole trigger), to choose which triggers a whole-buffer scanner can afford.
+func BenchmarkPass(b *testing.B) {
+	noise := logText(1<<20, 1)
+	for _, g := range groups {
+		var names []string
+		for _, t := range g.trigs {
+			names = append(names, t.s)
+		}
+		b.Run(strings.Join(names, ","), func(b *testing.B) {
+			b.SetBytes(int64(len(noise)))
+			c0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				for k := 0; k < len(noise); {
+					j := index(noise[k:], g.needle)
+					if j < 0 {
+						break
+					}
+					k += j + 1
+				}
+			}
+			reportCPU(b, c0, int64(len(noise)))
+		})
+	}
 }

@@ -52,7 +52,7 @@ const (
 	detKey    detector = iota // a key=value secret whose key contains the trigger
 	detJWT                    // "yJ" of "eyJ"
 	detShape                  // "Q~" of an Entra client secret
-	detSAS                    // "&sig", "?sig", ";sig", "6sig" (%26sig, \u0026sig)
+	detSAS                    // "&sig", "?sig", ";sig", "%26sig", `\u0026sig`
 	detKeyPEM                 // "KEY": a key=value key or "PRIVATE KEY-----"
 )
 
@@ -84,25 +84,35 @@ var triggers = []trigger{
 // of each of its triggers around every occurrence.
 type group struct {
 	needle string
-	off    int // the needle's offset in its triggers (the anchor; 0 for whole triggers)
 	trigs  []trigger
+	next   [256]bool // the bytes that follow the anchor in the group's triggers
+}
+
+// maybe is the quick check at an anchor p: does the next byte fit any trigger of the group?
+func (g *group) maybe(src []byte, p int) bool {
+	return len(g.needle) > 1 || p+1 < len(src) && g.next[src[p+1]]
 }
 
 var groups = func() []group {
 	var gs []group
 outer:
 	for _, t := range triggers {
-		needle, off := t.s, 0
+		needle := t.s
 		if t.anchor >= 0 {
-			needle, off = t.s[t.anchor:t.anchor+1], t.anchor
+			needle = t.s[t.anchor : t.anchor+1]
 		}
 		for i := range gs {
 			if gs[i].needle == needle && t.anchor >= 0 {
 				gs[i].trigs = append(gs[i].trigs, t)
+				gs[i].next[t.s[t.anchor+1]] = true
 				continue outer
 			}
 		}
-		gs = append(gs, group{needle: needle, off: off, trigs: []trigger{t}})
+		g := group{needle: needle, trigs: []trigger{t}}
+		if t.anchor >= 0 {
+			g.next[t.s[t.anchor+1]] = true
+		}
+		gs = append(gs, g)
 	}
 	return gs
 }()
@@ -146,6 +156,10 @@ func Index(src []byte) int {
 				break
 			}
 			p := i + j
+			if !g.maybe(src, p) {
+				i = p + 1
+				continue
+			}
 			found := false
 			for ti := range g.trigs {
 				if s, ok := g.trigs[ti].at(src, p); ok && (best < 0 || s < best) {
@@ -184,6 +198,10 @@ func AppendHits(hits []Hit, src []byte) []Hit {
 			p := i + j
 			if p < skip {
 				i = skip
+				continue
+			}
+			if !g.maybe(src, p) {
+				i = p + 1
 				continue
 			}
 			nh := len(hits)
@@ -290,4 +308,19 @@ func String(s string) string {
 	}
 	out, _ := Bytes(make([]byte, 0, len(s)+32), src)
 	return string(out)
+}
+
+// StringHits is String that also returns the hits (positions in s). It does not allocate
+// when s holds no secret.
+func StringHits(s string) (string, []Hit) {
+	src := unsafe.Slice(unsafe.StringData(s), len(s))
+	if Index(src) < 0 {
+		return s, nil
+	}
+	var buf [8]Hit
+	if len(AppendHits(buf[:0], src)) == 0 {
+		return s, nil
+	}
+	out, hits := Bytes(make([]byte, 0, len(s)+32), src)
+	return string(out), hits
 }

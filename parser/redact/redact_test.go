@@ -131,6 +131,7 @@ var cases = []tcase{
 	{"prose", "Client is public so neither 'client_assertion' nor 'client_secret' should be presented. invalid username or password. ClientSecretCredential authentication failed", "", nil},
 	{"url without sig", "https://acct.blob.core.windows.net/c/b?comp=list&restype=container&signature_version=2", "", nil},
 	{"keys of other things", `{"key":"value","PartitionKey":"p1","RowKey":"r1","token_type":"Bearer","expires_in":3599}`, "", nil},
+	{"claims object", `"claims": "{\"access_token\": {\"xms_cc\": {\"values\": [\"CP1\"]}}}"`, "", nil},
 	{"GetToken", "ManagedIdentityCredential.GetToken() failed: TokenCredential returned", "", nil},
 }
 
@@ -155,6 +156,9 @@ func TestCases(t *testing.T) {
 			checkInvariants(t, []byte(c.in), out, hits)
 			if got := String(c.in); got != want {
 				t.Errorf("String differs from Bytes: %s", got)
+			}
+			if got, h := StringHits(c.in); got != want || len(h) != len(hits) {
+				t.Errorf("StringHits differs from Bytes: %s %v", got, h)
 			}
 			// Every hit is found near a trigger, and Index sees one.
 			if len(hits) > 0 && Index([]byte(c.in)) < 0 {
@@ -335,6 +339,9 @@ func TestNoAllocOnNoise(t *testing.T) {
 	line := "2024-05-01T10:00:01Z INFO GetToken succeeded for TokenCredential key=value"
 	if a := testing.AllocsPerRun(20, func() { _ = String(line) }); a != 0 {
 		t.Errorf("String: %v allocations on a line with triggers but no secret", a)
+	}
+	if a := testing.AllocsPerRun(20, func() { _, _ = StringHits(line) }); a != 0 {
+		t.Errorf("StringHits: %v allocations on a line with triggers but no secret", a)
 	}
 }
 

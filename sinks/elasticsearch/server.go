@@ -153,7 +153,7 @@ const TemplatePriority = 200
 func IndexTemplate(index string) []byte {
 	var b bytes.Buffer
 	pat, _ := json.Marshal([]string{index})
-	fmt.Fprintf(&b, `{"index_patterns":%s,"priority":%d,"_meta":{"description":"azlogscan findings","managed_by":"azlogscan"},"template":`,
+	fmt.Fprintf(&b, `{"index_patterns":%s,"priority":%d,"template":`,
 		pat, TemplatePriority)
 	b.Write(bytes.TrimSpace(templateJSON))
 	b.WriteByte('}')
@@ -202,17 +202,70 @@ func (s *Sink) Setup(ctx context.Context) error {
 	}
 	res.Body.Close()
 	if res.StatusCode == http.StatusOK {
-		res, err = s.es.Indices.PutMapping([]string{idx}, bytes.NewReader(Mappings()),
-			s.es.Indices.PutMapping.WithContext(ctx))
-		if err != nil {
-			return &SetupError{Step: "put mapping on existing index " + idx, Err: err}
-		}
-		if err := responseError(res.StatusCode, res.Body); err != nil {
+		if err := s.extendMapping(ctx, idx); err != nil {
 			return &SetupError{Step: "put mapping on existing index " + idx, Err: err}
 		}
 	}
 	s.setupDone = true
 	return nil
+}
+
+// extendMapping adds the fields of Mappings that an existing index lacks. A
+// field mapped already is left alone (a different type there is the index's
+// own history; Elasticsearch refuses to change it either way).
+func (s *Sink) extendMapping(ctx context.Context, idx string) error {
+	res, err := s.es.Indices.GetMapping(s.es.Indices.GetMapping.WithIndex(idx), s.es.Indices.GetMapping.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	if res.IsError() {
+		return responseError(res.StatusCode, res.Body)
+	}
+	var existing map[string]struct {
+		Mappings mappingNode `json:"mappings"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&existing)
+	res.Body.Close()
+	if err != nil {
+		return fmt.Errorf("reading the mapping of %s: %w", idx, err)
+	}
+	var ours mappingNode
+	if err := json.Unmarshal(Mappings(), &ours); err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, m := range existing {
+		m.Mappings.leaves("", have)
+	}
+	want := map[string]bool{}
+	ours.leaves("", want)
+	missing := false
+	for f := range want {
+		missing = missing || !have[f]
+	}
+	if !missing {
+		return nil
+	}
+	res, err = s.es.Indices.PutMapping([]string{idx}, bytes.NewReader(Mappings()), s.es.Indices.PutMapping.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	return responseError(res.StatusCode, res.Body)
+}
+
+// mappingNode is one level of a mappings tree.
+type mappingNode struct {
+	Type       string                 `json:"type"`
+	Properties map[string]mappingNode `json:"properties"`
+}
+
+func (n mappingNode) leaves(prefix string, out map[string]bool) {
+	for name, c := range n.Properties {
+		if c.Type != "" {
+			out[prefix+name] = true
+		}
+		c.leaves(prefix+name+".", out)
+	}
 }
 
 // responseError closes body and returns an *HTTPError for a status outside 2xx.

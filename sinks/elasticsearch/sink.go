@@ -44,6 +44,7 @@ type Sink struct {
 	setupDone bool
 	bi        esutil.BulkIndexer
 	idBuf     []byte
+	docBuf    []byte
 	version   string // the server's version.number, after Check
 
 	runCtx    context.Context // cancelled when Close gives up on retries
@@ -126,6 +127,8 @@ func New(cfg Config) (*Sink, error) {
 		Transport:     tr,
 		RetryOnStatus: []int{429, 502, 503, 504},
 		MaxRetries:    3,
+		// Retrying cannot mend a certificate; anything else may be a restart.
+		RetryOnError: func(_ *http.Request, err error) bool { return transportKind(err) != KindTLS },
 		RetryBackoff: func(attempt int) time.Duration {
 			return min(100*time.Millisecond<<(attempt-1), 2*time.Second)
 		},
@@ -182,7 +185,10 @@ func (s *Sink) Write(ctx context.Context, f *parser.Finding) error {
 	if err := s.start(ctx); err != nil {
 		return err
 	}
-	doc := sinks.AppendDocument(make([]byte, 0, 1024), f)
+	// Encode into a reused buffer, then keep an exact-size copy: one
+	// allocation per document, none for growing.
+	s.docBuf = sinks.AppendDocument(s.docBuf[:0], f)
+	doc := bytes.Clone(s.docBuf)
 	e := &entry{s: s, id: s.documentID(f), doc: doc}
 	if err := s.budget.acquire(ctx, len(doc)); err != nil {
 		return err

@@ -79,8 +79,8 @@ type app struct {
 	clock    time.Time
 	lastReal time.Time
 	entries  []entry
-	attempt  int  // current attempt number, 0 = not in an attempt
-	pending  int  // attempt waiting for its first matching event
+	attempt  int // current attempt number, 0 = not in an attempt
+	pending  int // attempt waiting for its first matching event
 	startOn  func(ev, msg string) bool
 	attempts int
 	findings map[int]expectFinding // by attempt
