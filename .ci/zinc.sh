@@ -12,6 +12,10 @@
 #   bash .ci/zinc.sh env      print those lines again for the running server
 #   bash .ci/zinc.sh status   say whether it runs (exit 0) or not (exit 1)
 #   bash .ci/zinc.sh stop     stop it and delete its data folder
+#   bash .ci/zinc.sh with CMD [ARG...]
+#                             start a server (unless one runs), run CMD with the
+#                             variables exported, stop the server it started;
+#                             exits with CMD's status
 #
 # Environment:
 #   AZLOGSCAN_ZINC_CACHE  binary cache folder
@@ -47,10 +51,8 @@ build() {
 		return
 	fi
 	log "building ZincSearch $ZV into $CACHE (once; ~2 min cold)"
-	local w
+	local w rc=0
 	w=$(mktemp -d)
-	# shellcheck disable=SC2064
-	trap "rm -rf '$w'" RETURN
 	(
 		cd "$w"
 		GOFLAGS=-mod=mod go mod download github.com/zincsearch/zincsearch@$ZV
@@ -88,7 +90,13 @@ EOF
 		CGO_ENABLED=0 GOFLAGS='-mod=mod -buildvcs=false' go build -trimpath \
 			-ldflags "-s -w -X github.com/zincsearch/zincsearch/pkg/meta.Version=$ZV" \
 			-o "$BIN.tmp" ./cmd/zincsearch
-	) >&2
+	) >&2 || rc=$?
+	chmod -R u+w "$w" 2>/dev/null || true
+	rm -rf "$w"
+	if ((rc != 0)); then
+		log "build failed"
+		exit "$rc"
+	fi
 	mv "$BIN.tmp" "$BIN"
 	log "built $BIN"
 	echo "$BIN"
@@ -186,8 +194,23 @@ stop() {
 	log "stopped (pid $pid)"
 }
 
+with() {
+	local started=0 rc=0
+	running || started=1
+	eval "$(start)"
+	export AZLOGSCAN_ES_TEST_URL AZLOGSCAN_ZINC_BIN
+	"$@" || rc=$?
+	if ((started)); then stop; fi
+	return "$rc"
+}
+
 case ${1:-} in
 build) build ;;
+with)
+	shift
+	(($# > 0)) || { log "usage: zinc.sh with CMD [ARG...]"; exit 2; }
+	with "$@"
+	;;
 start) start ;;
 stop) stop ;;
 env)
@@ -204,7 +227,7 @@ status)
 	fi
 	;;
 *)
-	sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

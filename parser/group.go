@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
@@ -44,7 +45,17 @@ func (g *grouper) pending() bool { return len(g.cluster) > 0 }
 
 // add parses a raw record and merges it into the pending cluster.
 func (g *grouper) add(raw []byte, offset, line int64, long bool) {
-	r := parseRecord(raw, g.s.name, offset, line, g.s)
+	var r *record
+	if !containsAny(raw, failureWords) {
+		// Most hits are SDK chatter that names a credential without failing:
+		// decide without normalizing or allocating.
+		if !containsAny(raw, successWords) {
+			return
+		}
+		r = &record{strength: success}
+	} else {
+		r = parseRecord(raw, g.s.name, offset, line, g.s)
+	}
 	if r == nil {
 		return
 	}
@@ -251,6 +262,27 @@ func merge(c, r *record) {
 	if len(a.AADSTS) > 0 && (strings.HasPrefix(a.Message, a.Credential) || a.Message == "") && a.ErrorMessage != "" && !strings.Contains(a.Message, "AADSTS") {
 		a.Message = summary(a)
 	}
+}
+
+// failureWords and successWords are the raw-byte forms of failurePhrases and
+// successPhrases, for the fast path. Escaped records keep these words intact.
+var failureWords, successWords = toBytes(failurePhrases), toBytes(successPhrases)
+
+func toBytes(ss []string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
+func containsAny(b []byte, words [][]byte) bool {
+	for _, w := range words {
+		if bytes.Contains(b, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // flush emits the pending cluster, in order.
