@@ -112,11 +112,16 @@ func signals(t string, creds []string) []string {
 			if p.signal == "credential-unavailable" && len(out) > 0 {
 				continue
 			}
-			if p.signal == "token-file-missing" && !strings.Contains(t, "no such file") && !strings.Contains(t, "not find") && !strings.Contains(t, "does not exist") {
+			if p.signal == "token-file-missing" && !fileMissing(t) {
 				continue
 			}
 			out = addUnique(out, p.signal)
 		}
+	}
+	// The federated token file of workload identity, named by its usual path.
+	if (strings.Contains(t, "azure-identity-token") || strings.Contains(t, "/var/run/secrets/azure/tokens") ||
+		strings.Contains(t, "federated token file") || strings.Contains(t, "FederatedTokenFile")) && fileMissing(t) {
+		out = addUnique(out, "token-file-missing")
 	}
 	// Go v1.12+ says "executable not found on path" for the CLI, azd and
 	// PowerShell alike: the credential tells which.
@@ -147,6 +152,11 @@ func signals(t string, creds []string) []string {
 		}
 	}
 	return out
+}
+
+func fileMissing(t string) bool {
+	return strings.Contains(t, "no such file") || strings.Contains(t, "not find") || strings.Contains(t, "does not exist") ||
+		strings.Contains(t, "cannot find the file") || strings.Contains(t, "ENOENT")
 }
 
 // failurePhrases say that something failed. A record with an identifying

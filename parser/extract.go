@@ -210,7 +210,7 @@ var oauthErrors = []string{
 	"interaction_required", "temporarily_unavailable", "access_denied", "unsupported_grant_type",
 	"invalid_resource", "consent_required", "login_required", "authorization_pending", "expired_token",
 	"server_error", "invalid_token", "managed_identity_request_failed", "managed_identity_unreachable_network",
-	"invalid_instance", "unknown_error",
+	"invalid_instance", "unknown_error", "invalid_tenant", "invalid_dpop_proof", "slow_down",
 }
 
 // armErrors are ARM and data-plane codes of authorization/authentication failures.
@@ -487,7 +487,8 @@ var (
 		"app '", "Application with identifier '", "application with identifier '", "The client '",
 		"application with ID '", "Application with ID '", "\"client_id\"", "'client_id'", "ClientId: '",
 		"clientId: '", "\"clientId\"", "with client ID \"", "with client ID '", "AZURE_CLIENT_ID=",
-		"Client ID: ", "client ID '", "ClientId=", "appid=", "app_id=",
+		"Client ID: ", "client ID '", "ClientId=", "appid=", "app_id=", "app Id '", "appId '", "application id '",
+		"Application '", "for application '",
 	}
 )
 

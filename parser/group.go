@@ -321,7 +321,11 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 	if st == mention || st == success {
 		return &record{strength: st}
 	}
-	r := &record{strength: st, chain: chain, weakOnly: st == weak, lastLine: line + int64(strings.Count(t, "\n"))}
+	nl := bytes.Count(raw, nlByte)
+	if nl > 0 && raw[len(raw)-1] == '\n' {
+		nl--
+	}
+	r := &record{strength: st, chain: chain, weakOnly: st == weak, lastLine: line + int64(nl)}
 	f := &r.f
 	f.File = name
 	f.Offset = offset
