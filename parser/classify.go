@@ -30,6 +30,13 @@ var signalPhrases = []struct {
 	{"identity not found", "managed-identity-not-assigned"},
 	{"failed to authenticate a system assigned identity", "managed-identity-not-assigned"},
 	{"there's no available identity", "managed-identity-not-assigned"},
+	{"Attempted to use the IMDS endpoint, but it is not available", "imds-unreachable"},
+	{"IMDS endpoint unavailable", "imds-unreachable"},
+	{"No MSI credential available", "managed-identity-unavailable"},
+	{"Managed Identity authentication is not available", "managed-identity-unavailable"},
+	{"ManagedIdentityCredential authentication unavailable", "managed-identity-unavailable"},
+	{"ManagedIdentityCredential is unavailable", "managed-identity-unavailable"},
+	{"[Managed Identity] Authentication unavailable", "managed-identity-unavailable"},
 	{"unexpected response to IMDS probe", "managed-identity-unexpected-response"},
 	{"The error response was either empty or could not be parsed", "managed-identity-unexpected-response"},
 	{"Azure CLI not found on path", "cli-not-found"},
@@ -40,6 +47,7 @@ var signalPhrases = []struct {
 	{"az: not found", "cli-not-found"},
 	{"Azure Developer CLI not found", "azd-not-found"},
 	{"Azure Developer CLI could not be found", "azd-not-found"},
+	{"Azure Developer CLI couldn't be found", "azd-not-found"},
 	{"azd auth login", "azd-login-required"},
 	{"multifactor authentication or additional claims", "cli-mfa-claims"},
 	{"--claims-challenge", "cli-mfa-claims"},
@@ -142,6 +150,14 @@ func signals(t string, creds []string) []string {
 		strings.Contains(t, "onnection refused")) {
 		out = addUnique(out, "imds-unreachable")
 	}
+	// The generic managed identity signal yields to a precise one.
+	for _, precise := range []string{"imds-unreachable", "managed-identity-not-assigned"} {
+		for _, x := range out {
+			if x == precise {
+				out = remove(out, "managed-identity-unavailable")
+			}
+		}
+	}
 	// credential-unavailable only when nothing more precise was found.
 	if len(out) > 1 {
 		for i, s := range out {
@@ -152,6 +168,15 @@ func signals(t string, creds []string) []string {
 		}
 	}
 	return out
+}
+
+func remove(list []string, v string) []string {
+	for i, x := range list {
+		if x == v {
+			return append(list[:i:i], list[i+1:]...)
+		}
+	}
+	return list
 }
 
 func fileMissing(t string) bool {

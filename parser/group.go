@@ -38,6 +38,8 @@ type grouper struct {
 	s        *Scanner
 	cluster  []*record // pending, in order
 	lastLine int64     // last line of the last record added
+	ctxCred  string    // credential named by the SDK's recent log events
+	ctxLine  int64     // where
 }
 
 func (g *grouper) empty() bool   { return len(g.cluster) == 0 }
@@ -45,6 +47,7 @@ func (g *grouper) pending() bool { return len(g.cluster) > 0 }
 
 // add parses a raw record and merges it into the pending cluster.
 func (g *grouper) add(raw []byte, offset, line int64, long bool) {
+	g.noteContext(raw, line)
 	var r *record
 	if !containsAny(raw, failureWords) {
 		// Most hits are SDK chatter that names a credential without failing:
@@ -78,6 +81,9 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		}
 		g.cluster = kept
 		return
+	}
+	if r.f.Credential == "" && g.ctxCred != "" && line-g.ctxLine <= mergeGap && !r.chain {
+		r.f.Credential = g.ctxCred
 	}
 	if len(g.cluster) > 0 && line-g.cluster[len(g.cluster)-1].lastLine > mergeGap {
 		g.flush()
@@ -152,6 +158,32 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 	g.cluster = append(g.cluster, r)
 }
 
+// noteContext remembers the credential an SDK's log names in a record
+// ("azure:identity:info ClientSecretCredential => ..."), for a failure that
+// follows without naming it (MSAL errors relayed by @azure/identity).
+func (g *grouper) noteContext(raw []byte, line int64) {
+	i := bytes.Index(raw, []byte("azure:identity:"))
+	if i < 0 || i > 64 {
+		return
+	}
+	rest := raw[i+len("azure:identity:"):]
+	sp := bytes.IndexByte(rest, ' ')
+	if sp < 0 {
+		return
+	}
+	rest = rest[sp+1:]
+	e := 0
+	for e < len(rest) && (rest[e] >= 'a' && rest[e] <= 'z' || rest[e] >= 'A' && rest[e] <= 'Z') {
+		e++
+	}
+	if e > len("Credential") && bytes.HasSuffix(rest[:e], []byte("Credential")) && !bytes.HasPrefix(rest[:e], []byte("Chained")) && !bytes.HasPrefix(rest[:e], []byte("Default")) {
+		if string(rest[:e]) != g.ctxCred {
+			g.ctxCred = string(rest[:e])
+		}
+		g.ctxLine = line
+	}
+}
+
 // compatible reports whether r may describe the same failure as c.
 func compatible(c, r *record) bool {
 	a, b := &c.f, &r.f
@@ -187,7 +219,17 @@ func idsConflict(c, r *record) bool {
 		a.CorrelationID != "" && b.CorrelationID != "" && a.CorrelationID != b.CorrelationID
 }
 
-func sameCredential(a, b string) bool { return strings.EqualFold(a, b) }
+func sameCredential(a, b string) bool {
+	return strings.EqualFold(a, b) || miInternal[a] && strings.EqualFold(b, "ManagedIdentityCredential") ||
+		miInternal[b] && strings.EqualFold(a, "ManagedIdentityCredential")
+}
+
+// miInternal are the classes azure-identity (Python) uses inside
+// ManagedIdentityCredential; its log names them, its error does not.
+var miInternal = map[string]bool{
+	"ImdsCredential": true, "AppServiceCredential": true, "CloudShellCredential": true, "AzureArcCredential": true,
+	"ServiceFabricCredential": true, "AzureMLCredential": true, "MsiCredential": true, "TokenExchangeCredential": true,
+}
 
 func inChain(r *record, cred string) bool {
 	if cred == "" {
@@ -215,7 +257,7 @@ func overlap(a, b []string) bool {
 // merge folds r into c: c keeps its position, empty fields are filled.
 func merge(c, r *record) {
 	a, b := &c.f, &r.f
-	if a.Credential == "" {
+	if a.Credential == "" || miInternal[a.Credential] && b.Credential != "" {
 		a.Credential = b.Credential
 	}
 	for _, code := range b.AADSTS {
