@@ -290,6 +290,9 @@ func isLogEvent(head string) bool {
 		"msal.", "MSAL ", "[Managed Identity]", "=> getToken()", ".get_token failed", ".get_token_info failed",
 		"[Request]", "[Response]", "[Retry]", "[ResponseError]", "Response: ==>", "Request: ==>", "Retry: ",
 		"==> REQUEST/RESPONSE", "==> OUTGOING REQUEST", "core-rest-pipeline", "http_logging_policy",
+		"] ResponseError: ", "] Authentication: ", "] Response: ", "] Request: ", "] Retry: ",
+		`"event":"Response`, `"event":"Request`, `"event":"Retry`, `"event":"Authentication`, `"event": "`,
+		"event=Response", "event=Retry", "event=Authentication", "event=ResponseError",
 	} {
 		if strings.Contains(h, p) {
 			return true

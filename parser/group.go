@@ -137,7 +137,13 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 			merge(c, r)
 			return
 		}
-		if !compatible(c, r) || c.sig == r.sig {
+		if !compatible(c, r) {
+			continue
+		}
+		// The same head again: the SDK's own retry events of one call while
+		// only its log events are known; a new attempt once the failure has
+		// been reported.
+		if c.sig == r.sig && !(c.weakOnly && r.weakOnly) {
 			continue
 		}
 		// Two errors the application printed are one failure only when they
