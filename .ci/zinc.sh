@@ -94,10 +94,12 @@ EOF
 	chmod -R u+w "$w" 2>/dev/null || true
 	rm -rf "$w"
 	if ((rc != 0)); then
+		exec 9>&-
 		log "build failed"
 		exit "$rc"
 	fi
 	mv "$BIN.tmp" "$BIN"
+	exec 9>&- # release the lock; the server must not inherit it
 	log "built $BIN"
 	echo "$BIN"
 }
@@ -190,14 +192,17 @@ stop() {
 		done
 		kill -9 "$pid" 2>/dev/null || true
 	fi
+	mv -f "$STATE/zinc.log" "$STATE-last.log" 2>/dev/null || true
 	rm -rf "$STATE"
-	log "stopped (pid $pid)"
+	log "stopped (pid $pid); its log: $STATE-last.log"
 }
 
 with() {
 	local started=0 rc=0
 	running || started=1
-	eval "$(start)"
+	local lines
+	lines=$(start) || return $?
+	eval "$lines"
 	export AZLOGSCAN_ES_TEST_URL AZLOGSCAN_ZINC_BIN
 	"$@" || rc=$?
 	if ((started)); then stop; fi
@@ -227,7 +232,7 @@ status)
 	fi
 	;;
 *)
-	sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n "2,$(($(grep -n '^set -euo' "$0" | cut -d: -f1) - 1))p" "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -49,13 +49,14 @@ func (g *grouper) pending() bool { return len(g.cluster) > 0 }
 func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 	g.noteContext(raw, line)
 	var r *record
-	if !containsAny(raw, failureWords) {
+	if failed, succeeded := fastWords.classes(raw); !failed {
 		// Most hits are SDK chatter that names a credential without failing:
-		// decide without normalizing or allocating.
-		if !containsAny(raw, successWords) {
+		// decide in one pass over the raw bytes, without normalizing or
+		// allocating (fast.go).
+		if !succeeded {
 			return
 		}
-		r = &record{strength: success}
+		r = successRecord
 	} else {
 		r = parseRecord(raw, g.s.name, offset, line, g.s)
 	}
@@ -144,6 +145,11 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		// only its log events are known; a new attempt once the failure has
 		// been reported.
 		if c.sig == r.sig && !(c.weakOnly && r.weakOnly) {
+			continue
+		}
+		// SDK log events come before the error the application prints:
+		// after it, they belong to the next attempt.
+		if !c.weakOnly && r.weakOnly {
 			continue
 		}
 		// Two errors the application printed are one failure only when they

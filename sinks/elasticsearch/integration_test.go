@@ -135,6 +135,20 @@ func (e esServer) waitCount(tb testing.TB, index string, query map[string]any, w
 	tb.Fatalf("index %s: %d documents match %v after %s, want %d", index, got, query, timeout, want)
 }
 
+// waitAtLeast polls until the index holds at least want documents.
+func (e esServer) waitAtLeast(tb testing.TB, index string, want int, timeout time.Duration) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	got := -1
+	for time.Now().Before(deadline) {
+		if got = e.count(tb, index, nil); got >= want {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tb.Fatalf("index %s: %d documents after %s, want at least %d", index, got, timeout, want)
+}
+
 func term(field, value string) map[string]any {
 	return map[string]any{"term": map[string]any{field: value}}
 }
@@ -407,7 +421,7 @@ func TestIntegrationServerRestart(t *testing.T) {
 	cfg := integrationConfig(t, z.url(), index)
 	cfg.FlushBytes = 64 << 10
 	cfg.FlushInterval = 100 * time.Millisecond
-	cfg.MaxRetries = 2
+	cfg.MaxRetries = 1
 	cfg.RetryBackoff = 200 * time.Millisecond
 	ctx := context.Background()
 	s, err := New(cfg)
@@ -486,6 +500,82 @@ func TestIntegrationServerRestart(t *testing.T) {
 	}
 	if missing > 0 {
 		t.Errorf("%d findings neither indexed nor dead-lettered", missing)
+	}
+}
+
+// Documents the server cannot convert: an index made beforehand maps
+// error.code as a number, and every tenth finding has an error code. Such
+// documents end up in the dead-letter file; no document is counted as indexed
+// that the server does not have. (ZincSearch reports such a document as
+// created, drops the rest of its _bulk request and adds a request-level
+// "error"; Elasticsearch answers the item with a 400.)
+func TestIntegrationUnconvertibleDocuments(t *testing.T) {
+	raw := integrationURL(t)
+	srv := esServer{base: strings.TrimSuffix(raw, "/")}
+	index := uniqueIndex(t)
+	status, out := srv.do(t, http.MethodPut, "/"+index, map[string]any{
+		"settings": map[string]any{"number_of_shards": 1},
+		"mappings": map[string]any{"properties": map[string]any{
+			"error": map[string]any{"properties": map[string]any{"code": map[string]any{"type": "long"}}},
+		}},
+	})
+	if status != 200 {
+		t.Fatalf("create index: %d %s", status, out)
+	}
+	const n = 200
+	var fs []*parser.Finding
+	bad := map[string]bool{}
+	for i := range n {
+		f := testFinding("bad.log", i)
+		f.ErrorCode = ""
+		if i%10 == 5 {
+			f.ErrorCode = "invalid_client"
+			bad[DocumentID(f)] = true
+		}
+		fs = append(fs, f)
+	}
+	cfg := integrationConfig(t, raw, index)
+	cfg.FlushBytes = 16 << 10
+	cfg.RetryBackoff = 50 * time.Millisecond
+	st, err := writeAll(t, cfg, fs) // Setup adds the missing fields, keeps error.code a number
+	t.Logf("stats %+v; Close: %v", st, err)
+	if st.Indexed+st.Failed != n || st.Lost != 0 || st.Failed < int64(len(bad)) {
+		t.Fatalf("stats %+v", st)
+	}
+	var ni *NotIndexedError
+	if !errors.As(err, &ni) {
+		t.Fatalf("Close: %v", err)
+	}
+	dl := readDeadLetters(t, cfg.DeadLetterPath)
+	inDL := map[string]bool{}
+	for _, d := range dl {
+		inDL[d.ID] = true
+	}
+	for id := range bad {
+		if !inDL[id] {
+			t.Errorf("unconvertible document %s not dead-lettered", id)
+		}
+	}
+	// At least the indexed ones; documents sent before an unconvertible one in
+	// the same request may be there too, though dead-lettered (Zinc's answer
+	// cannot tell which).
+	srv.waitAtLeast(t, index, int(st.Indexed), 30*time.Second)
+	time.Sleep(time.Second)
+	r := srv.search(t, index, map[string]any{"size": 1000, "_source": false, "query": map[string]any{"match_all": map[string]any{}}})
+	have := map[string]bool{}
+	for _, h := range r.Hits.Hits {
+		have[h.ID] = true
+		if bad[h.ID] {
+			t.Errorf("unconvertible document %s is in the index", h.ID)
+		}
+	}
+	if int64(len(have)) < st.Indexed {
+		t.Errorf("the server has %d documents, %d counted as indexed", len(have), st.Indexed)
+	}
+	for _, f := range fs {
+		if id := DocumentID(f); !have[id] && !inDL[id] {
+			t.Errorf("finding %s neither indexed nor dead-lettered", id)
+		}
 	}
 }
 

@@ -210,9 +210,9 @@ func (s *Sink) Setup(ctx context.Context) error {
 	return nil
 }
 
-// extendMapping adds the fields of Mappings that an existing index lacks. A
-// field mapped already is left alone (a different type there is the index's
-// own history; Elasticsearch refuses to change it either way).
+// extendMapping adds the fields of Mappings that an existing index lacks
+// (only those). A field mapped already is left as it is: a different type
+// there is the index's own history, which Elasticsearch cannot change.
 func (s *Sink) extendMapping(ctx context.Context, idx string) error {
 	res, err := s.es.Indices.GetMapping(s.es.Indices.GetMapping.WithIndex(idx), s.es.Indices.GetMapping.WithContext(ctx))
 	if err != nil {
@@ -237,20 +237,38 @@ func (s *Sink) extendMapping(ctx context.Context, idx string) error {
 	for _, m := range existing {
 		m.Mappings.leaves("", have)
 	}
-	want := map[string]bool{}
-	ours.leaves("", want)
-	missing := false
-	for f := range want {
-		missing = missing || !have[f]
+	var tree map[string]any
+	if err := json.Unmarshal(Mappings(), &tree); err != nil {
+		return err
 	}
-	if !missing {
+	props, _ := tree["properties"].(map[string]any)
+	if !pruneMapped(props, "", have) {
 		return nil
 	}
-	res, err = s.es.Indices.PutMapping([]string{idx}, bytes.NewReader(Mappings()), s.es.Indices.PutMapping.WithContext(ctx))
+	body, _ := json.Marshal(map[string]any{"properties": props})
+	res, err = s.es.Indices.PutMapping([]string{idx}, bytes.NewReader(body), s.es.Indices.PutMapping.WithContext(ctx))
 	if err != nil {
 		return err
 	}
 	return responseError(res.StatusCode, res.Body)
+}
+
+// pruneMapped removes from props the fields in have, and objects left empty;
+// it reports whether anything is left.
+func pruneMapped(props map[string]any, prefix string, have map[string]bool) bool {
+	for name, v := range props {
+		node, _ := v.(map[string]any)
+		if sub, ok := node["properties"].(map[string]any); ok {
+			if !pruneMapped(sub, prefix+name+".", have) {
+				delete(props, name)
+			}
+			continue
+		}
+		if have[prefix+name] {
+			delete(props, name)
+		}
+	}
+	return len(props) > 0
 }
 
 // mappingNode is one level of a mappings tree.
