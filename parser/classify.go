@@ -223,6 +223,7 @@ var flowPhrases = []string{
 	"Cloud Shell: Unavailable", "App Service: Unavailable", "Azure Arc: Unavailable", "Service Fabric: Unavailable",
 	"Azure ML: Unavailable", "Fabric: Unavailable", "is not available in this environment",
 	"getToken() => Using", "Probing IMDS endpoint for availability", "NewDefaultAzureCredential failed to initialize some credentials",
+	"managed identity is unavailable because", ": Unavailable. The environment variable",
 }
 
 // classify decides what a record reports.
@@ -264,6 +265,12 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 	if nCodes == 0 && onlyHelpLink(t) {
 		return mention
 	}
+	// A data-plane 401 that carries its challenge (WWW-Authenticate) and no
+	// identity error is the normal first round of a bearer-token exchange.
+	if nCodes == 0 && strings.Contains(t, "WWW-Authenticate") && len(credentials(t)) == 0 &&
+		!strings.Contains(t, "invalid_token") && !strings.Contains(t, "InvalidAuthenticationToken") {
+		return mention
+	}
 	if isChain {
 		if isLogEvent(head) || isQuietLevel(head) {
 			return weak
@@ -302,10 +309,34 @@ func isLogEvent(head string) bool {
 }
 
 // isDocLine reports text that quotes codes rather than reporting them:
-// markdown tables.
+// markdown tables and headings (also inside a diff), table cells of a
+// debugger's watch window, code references with placeholders.
 func isDocLine(head string) bool {
 	h := strings.TrimSpace(head)
-	return strings.HasPrefix(h, "|") && strings.Count(h, "|") >= 3
+	if len(h) > 0 && (h[0] == '+' || h[0] == '-') && !strings.HasPrefix(h, "--") {
+		h = strings.TrimSpace(h[1:]) // a diff line
+	}
+	switch {
+	case strings.HasPrefix(h, "|") && strings.Count(h, "|") >= 2:
+		return true
+	case strings.Count(h, "|") >= 3 && !strings.Contains(h, "│"):
+		return true
+	case strings.HasPrefix(h, "#"):
+		return true
+	case strings.Contains(h, "{clientId}") || strings.Contains(h, "{tenant}") || strings.Contains(h, "<client-id>") || strings.Contains(h, "{tenantId}"):
+		return true
+	}
+	// "AADSTS7000215 |": a code in a table cell.
+	if i := strings.Index(h, "AADSTS"); i >= 0 {
+		j := i + 6
+		for j < len(h) && isDigit(h[j]) {
+			j++
+		}
+		if rest := strings.TrimSpace(h[j:]); strings.HasPrefix(rest, "|") {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyHelpLink reports a record whose only "error" is in an error page link.
