@@ -446,6 +446,30 @@ func chainMembers(t string) []ChainEntry {
 	if len(out) > 0 {
 		return out
 	}
+	// .NET and early Java: "<Chain> authentication failed. ---> <Cred> authentication failed".
+	for i := 0; ; {
+		j := strings.Index(t[i:], "---> ")
+		if j < 0 {
+			break
+		}
+		k := i + j + len("---> ")
+		i = k
+		seg := t[k:]
+		if e := strings.IndexByte(seg, '\n'); e >= 0 {
+			seg = seg[:e]
+		}
+		if c := strings.Index(seg, ": "); c >= 0 && strings.Contains(seg[:c], "Exception") {
+			seg = seg[c+2:]
+		}
+		if cs := credentials(seg); len(cs) > 0 && strings.HasPrefix(seg, cs[0]) && !strings.Contains(cs[0], "Default") && !strings.Contains(cs[0], "Chained") {
+			e := member(seg)
+			e.Credential = cs[0]
+			out = append(out, e)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
 	// Java: "Tried A, B, C but failed to acquire a token for any of them".
 	if i := strings.Index(t, "Tried "); i >= 0 {
 		if j := strings.Index(t[i:], " but failed"); j > 0 {
