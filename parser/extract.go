@@ -452,11 +452,10 @@ func tenantFromURL(u string) string {
 		return ""
 	}
 	seg := p[j+1:]
-	switch strings.ToLower(seg) {
-	case "common", "organizations", "consumers", "adfs", "":
+	if seg == "" || strings.EqualFold(seg, "adfs") {
 		return ""
 	}
-	return seg
+	return seg // as written: common and organizations too
 }
 
 // queryValue returns the value of key in the query of the first URL holding it.
@@ -530,12 +529,23 @@ func credentials(t string) []string {
 			continue
 		}
 		name := t[s:e]
-		if credentialExclude[name] {
+		if credentialExclude[name] || isFuncName(name) {
 			continue
 		}
 		out = addUnique(out, name)
 	}
 	return out
+}
+
+// isFuncName reports function names that end in Credential
+// (NewClientSecretCredential, AcquireTokenByCredential): stack frames, not types.
+func isFuncName(name string) bool {
+	for _, p := range []string{"New", "Acquire", "Get", "Create", "Build", "With", "Set", "Load", "Make", "Parse", "Handle", "Resolve", "From", "To", "Use", "Add", "Register"} {
+		if strings.HasPrefix(name, p) && len(name) > len(p) && name[len(p)] >= 'A' && name[len(p)] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // memberName infers a chain member's credential from its message when the
