@@ -405,6 +405,13 @@ func chainMembers(t string) []ChainEntry {
 				continue
 			}
 			lead := m[:len(m)-len(strings.TrimLeft(m, " \t"))]
+			if lead == "" && indent == "" {
+				// Members printed without indentation (a wrapper stripped it).
+				if c := strings.IndexByte(m, ':'); c > 0 && strings.HasSuffix(m[:c], "Credential") && !strings.Contains(m[:c], " ") {
+					out = append(out, member(m))
+					continue
+				}
+			}
 			if lead == "" {
 				// Python prints a member's multi-line message unindented.
 				if len(out) == 0 || strings.HasPrefix(m, "To mitigate") || strings.HasPrefix(m, "To troubleshoot") ||

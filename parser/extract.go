@@ -525,7 +525,7 @@ func credentials(t string) []string {
 		for s > 0 && (t[s-1] >= 'a' && t[s-1] <= 'z' || t[s-1] >= 'A' && t[s-1] <= 'Z' || t[s-1] >= '0' && t[s-1] <= '9') {
 			s--
 		}
-		if s == k || t[s] < 'A' || t[s] > 'Z' || (s > 0 && t[s-1] == '_') {
+		if s == k || t[s] < 'A' || t[s] > 'Z' || (s > 0 && (t[s-1] == '_' || t[s-1] == '$')) {
 			continue
 		}
 		name := t[s:e]

@@ -160,6 +160,15 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 			return
 		}
 	}
+	// Advice that follows or precedes a failure ("Run Connect-AzAccount to
+	// login", "please run az login") is part of it, not a second failure.
+	if last := g.cluster[len(g.cluster)-1]; line-last.lastLine <= 3 && (isAdvice(r) != isAdvice(last)) && !idsConflict(last, r) {
+		merge(last, r)
+		if isAdvice(last) {
+			last.f.Message = r.f.Message
+		}
+		return
+	}
 	allWeak := r.weakOnly
 	for _, c := range g.cluster {
 		allWeak = allWeak && c.weakOnly
@@ -168,6 +177,22 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		g.flush()
 	}
 	g.cluster = append(g.cluster, r)
+}
+
+// isAdvice reports a record that only tells the user to sign in again.
+func isAdvice(r *record) bool {
+	f := &r.f
+	if len(f.AADSTS) > 0 || f.TraceID != "" || f.ErrorCode != "" || len(f.Signals) == 0 || len(f.Chain) > 0 {
+		return false
+	}
+	for _, s := range f.Signals {
+		switch s {
+		case "cli-login-required", "powershell-login-required", "azd-login-required":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // noteContext remembers the credential an SDK's log names in a record
@@ -446,11 +471,18 @@ func (s *Scanner) secret(kind string, offset, line int64, head string) {
 		Offset:     offset,
 		Line:       line,
 		SecretKind: kind,
-		Message:    "secret exposed in log: a " + strings.ReplaceAll(kind, "_", " ") + " value was written to this log (redacted here)",
+		Message:    "secret exposed in log: " + article(kind) + " " + strings.ReplaceAll(kind, "_", " ") + " value was written to this log (redacted here)",
 		Time:       logTime(head),
 		Signals:    []string{"secret-exposed"},
 	}
 	s.out = append(s.out, f)
+}
+
+func article(word string) string {
+	if word != "" && strings.IndexByte("aeiou", word[0]) >= 0 {
+		return "an"
+	}
+	return "a"
 }
 
 func firstLine(raw []byte) string {

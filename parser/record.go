@@ -56,6 +56,7 @@ func lineEnd(buf []byte, p int) int {
 
 // recState is what recordEnd knows about the record so far.
 type recState struct {
+	attempted bool // after "Attempted credentials:": member lines follow, indented or not
 	dashes    int  // lines of dashes seen (azidentity/azcore blocks)
 	traceback bool // inside a Python traceback's frames
 	headers   bool // after a "Headers:" line
@@ -155,6 +156,8 @@ func (st *recState) observe(line []byte) {
 		st.traceback = true
 	case bytes.Equal(l, []byte("Headers:")):
 		st.headers = true
+	case bytes.HasSuffix(l, []byte("Attempted credentials:")):
+		st.attempted = true
 	}
 	if len(l) > 0 && len(l) <= 2 {
 		switch l[0] {
@@ -181,6 +184,12 @@ func (st *recState) continues(line []byte) bool {
 	}
 	if st.headers {
 		if i := bytes.Index(l, []byte(": ")); i > 0 && isToken(l[:i]) {
+			return true
+		}
+	}
+	if st.attempted {
+		// "AzureCLICredential: ..." after a wrapper stripped the tabs.
+		if i := bytes.IndexByte(l, ':'); i > len("Credential") && bytes.HasSuffix(l[:i], []byte("Credential")) && isToken(l[:i]) {
 			return true
 		}
 	}

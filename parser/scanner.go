@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"time"
 )
@@ -30,6 +31,11 @@ type Options struct {
 	// finding still being assembled once the input has been quiet this long,
 	// so that a live pipe (tail -f) shows findings as they happen.
 	Idle time.Duration
+	// Context, when set, stops the scan once it is done: Scan returns
+	// false after the findings of what was read, and Err returns a
+	// *ReadError wrapping the context's error. It is checked between reads,
+	// and ends a wait on a live input (Idle) at once.
+	Context context.Context
 	// NoSecretFindings turns off the "secret exposed in log" findings.
 	// Redaction itself cannot be turned off.
 	NoSecretFindings bool
@@ -44,7 +50,39 @@ type Stats struct {
 	CutRecords   int64 // records cut at MaxRecord or maxRecordLines
 	Findings     int64 // findings emitted
 	SecretsFound int64 // secret values redacted
+	SecretLines  int64 // lines holding a secret (block-level search, see SetSecretFinder)
 }
+
+// A SecretHit is a secret a SecretFinder found: its kind (e.g. "jwt") and
+// where its value starts in the block searched.
+type SecretHit struct {
+	Kind  string
+	Start int
+}
+
+// SecretFinder appends to dst the secrets in block, in order of position.
+// It must not retain block, must be safe for concurrent use, and should not
+// allocate when block holds no secret: it runs over every byte of the input.
+type SecretFinder func(dst []SecretHit, block []byte) []SecretHit
+
+// secretFinder is the installed SecretFinder; see SetSecretFinder.
+var secretFinder SecretFinder
+
+// SetSecretFinder installs the function that searches every block of input,
+// noise included, for secrets, so that a line holding a secret anywhere yields
+// a KindSecretExposure finding (kind and file:line, never the value), at most
+// one per line and kind, in order with the other findings. parser/redact
+// provides it; cmd/azlogscan installs it. Without it only secrets inside
+// failure records are reported (by the Redactor). It must be called before any
+// Scanner runs.
+func SetSecretFinder(f SecretFinder) { secretFinder = f }
+
+// Bounds of the block-level secret search on lines longer than MaxBack: a
+// line is searched in pieces, each overlapping the previous by secretOverlap.
+const (
+	secretFwd     = 16 << 10
+	secretOverlap = 256
+)
 
 // ReadError is an I/O or decoding error met while reading a named input. The
 // findings before it have been delivered.
@@ -98,6 +136,22 @@ type Scanner struct {
 	carry  []byte     // Idle mode: the part of a chunk that did not fit
 	idle   *time.Timer
 	done   int // end of the last processed record: records never overlap
+
+	// Block-level secret search (SetSecretFinder).
+	sp       int         // window position searched for secrets up to
+	slines   lineCounter // line numbers for the secret search
+	shits    []SecretHit // reused
+	secq     []*Finding  // line-level secret findings not yet handed out, by offset
+	secLine  int64       // line of the last line-level secret finding
+	secKinds []string    // kinds already reported on secLine
+	seen     []seenSecret
+}
+
+// seenSecret is a line-level secret finding, kept while a record may still
+// cover it, so that the record's own finding for it is not made twice.
+type seenSecret struct {
+	offset int64 // of the secret
+	kind   string
 }
 
 type chunk struct {
@@ -115,6 +169,7 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 		buf:  make([]byte, BlockSize+MaxRecord+MaxBack),
 	}
 	s.lines.line = 1
+	s.slines.line = 1
 	s.group.s = s
 	s.hits.reset()
 	if opt.Idle > 0 {
@@ -154,29 +209,74 @@ func (s *Scanner) Err() error { return s.rerr }
 // Scan advances to the next finding, reading as much input as it needs.
 func (s *Scanner) Scan() bool {
 	for {
-		if len(s.out) > 0 {
-			s.cur = s.out[0]
-			s.out[0] = nil
-			s.out = s.out[1:]
+		if f := s.next(false); f != nil {
+			s.cur = f
 			s.stats.Findings++
 			return true
 		}
 		if s.rerr != nil || (s.eof && s.pos >= s.end && s.group.empty()) {
-			s.cur = nil
-			return false
+			s.setErr()
+			return s.last()
 		}
 		if !s.step() {
 			// Input ended (or failed): flush what is being assembled.
 			s.group.flush()
 			if len(s.out) == 0 {
-				if s.err != nil && s.rerr == nil {
-					s.rerr = &ReadError{Name: s.name, Offset: s.base + int64(s.end), Line: s.lines.at(s.buf, s.end), Err: s.err}
-				}
-				s.cur = nil
-				return false
+				s.setErr()
+				return s.last()
 			}
 		}
 	}
+}
+
+// setErr makes the read error that ended the input, if any, the scan's.
+// It is set whatever findings are still to hand out: they came before it.
+func (s *Scanner) setErr() {
+	if s.err != nil && s.rerr == nil {
+		s.rerr = &ReadError{Name: s.name, Offset: s.base + int64(s.end), Line: s.lines.at(s.buf, s.end), Err: s.err}
+	}
+}
+
+// last hands out what is left at the end of the input.
+func (s *Scanner) last() bool {
+	if f := s.next(true); f != nil {
+		s.cur = f
+		s.stats.Findings++
+		return true
+	}
+	s.cur = nil
+	return false
+}
+
+// next returns the next finding ready to hand out, or nil. Line-level secret
+// findings are merged by offset with the others: one is handed out once no
+// finding still to come can start before it (final: none can).
+func (s *Scanner) next(final bool) *Finding {
+	if len(s.secq) > 0 {
+		q := s.secq[0]
+		if len(s.out) > 0 && q.Offset < s.out[0].Offset || len(s.out) == 0 && (final || q.Offset < s.bound()) {
+			s.secq[0] = nil
+			s.secq = s.secq[1:]
+			return q
+		}
+	}
+	if len(s.out) > 0 {
+		f := s.out[0]
+		s.out[0] = nil
+		s.out = s.out[1:]
+		return f
+	}
+	return nil
+}
+
+// bound is an offset before which no finding still to come starts: records
+// are parsed in order from s.done, and the pending ones start at their own.
+func (s *Scanner) bound() int64 {
+	b := s.base + int64(s.done)
+	for _, c := range s.group.cluster {
+		b = min(b, c.f.Offset)
+	}
+	return b
 }
 
 // step processes the next hit in the window, or reads more input. It returns
@@ -205,7 +305,9 @@ func (s *Scanner) step() bool {
 	if s.eof {
 		return s.pos < s.end
 	}
-	return s.fill()
+	ok := s.fill()
+	s.scanSecrets(0)
+	return ok
 }
 
 // fill makes room and reads more input; false at end of input.
@@ -223,7 +325,11 @@ func (s *Scanner) fill() bool {
 		keep = 0 // room enough: move nothing (small reads stay O(n))
 	}
 	if keep > 0 {
+		s.scanSecrets(keep) // nothing leaves the window unsearched
 		s.lines.at(s.buf, keep)
+		s.slines.at(s.buf, keep)
+		s.sp -= keep
+		s.slines.shift(keep)
 		n := copy(s.buf, s.buf[keep:s.end])
 		s.base += int64(keep)
 		s.end = n
@@ -236,7 +342,11 @@ func (s *Scanner) fill() bool {
 		// Window full without a processable hit: should not happen (records are
 		// bounded), but never loop: drop the oldest half.
 		half := len(s.buf) / 2
+		s.scanSecrets(half)
 		s.lines.at(s.buf, half)
+		s.slines.at(s.buf, half)
+		s.sp = max(0, s.sp-half)
+		s.slines.shift(half)
 		n := copy(s.buf, s.buf[half:s.end])
 		s.base += int64(half)
 		s.end = n
@@ -247,6 +357,9 @@ func (s *Scanner) fill() bool {
 	}
 	if s.chunks != nil {
 		return s.fillChunks()
+	}
+	if s.stopped() {
+		return s.pos < s.end
 	}
 	for {
 		n, err := s.r.Read(s.buf[s.end:])
@@ -267,10 +380,28 @@ func (s *Scanner) fill() bool {
 	}
 }
 
+// stopped reports whether Options.Context is done, and if so ends the input.
+func (s *Scanner) stopped() bool {
+	if s.opt.Context == nil || s.opt.Context.Err() == nil {
+		return false
+	}
+	s.eof = true
+	s.err = s.opt.Context.Err()
+	s.hits.reset()
+	return true
+}
+
 // fillChunks is fill for Idle mode: it waits for the reader goroutine, and
 // when the input stays quiet for Options.Idle, emits what is pending.
 func (s *Scanner) fillChunks() bool {
+	var done <-chan struct{}
+	if s.opt.Context != nil {
+		done = s.opt.Context.Done()
+	}
 	for {
+		if s.stopped() {
+			return s.pos < s.end
+		}
 		var c chunk
 		var ok bool
 		if len(s.carry) > 0 {
@@ -283,6 +414,9 @@ func (s *Scanner) fillChunks() bool {
 				s.idle.Reset(s.opt.Idle)
 			}
 			select {
+			case <-done:
+				s.idle.Stop()
+				continue
 			case c, ok = <-s.chunks:
 				s.idle.Stop()
 			case <-s.idle.C:
@@ -294,7 +428,11 @@ func (s *Scanner) fillChunks() bool {
 				continue
 			}
 		} else {
-			c, ok = <-s.chunks
+			select {
+			case <-done:
+				continue
+			case c, ok = <-s.chunks:
+			}
 		}
 		if !ok {
 			s.eof = true
@@ -328,6 +466,7 @@ func (s *Scanner) fillChunks() bool {
 func (s *Scanner) quiet() {
 	s.eof = true
 	s.hits.reset()
+	s.scanSecrets(0)
 	for s.pos < s.end {
 		h := s.hits.next(s.buf[:s.end], s.pos)
 		if h < 0 {
@@ -342,6 +481,12 @@ func (s *Scanner) quiet() {
 		}
 	}
 	s.group.flush()
+	// A live input shows its secret findings now, not at its end.
+	for _, q := range s.secq {
+		s.out = append(s.out, q)
+	}
+	clear(s.secq)
+	s.secq = s.secq[:0]
 	s.eof = false
 	s.hits.reset()
 }
@@ -368,7 +513,14 @@ func (s *Scanner) processHit(h int) bool {
 		s.stats.CutRecords++
 	}
 	line := s.lines.at(buf, start)
+	n0 := len(s.out)
+	if secretFinder != nil && !s.opt.NoSecretFindings {
+		s.scanSecrets(end)
+	}
 	s.group.add(buf[start:end], s.base+int64(start), line, long)
+	if secretFinder != nil && !s.opt.NoSecretFindings {
+		s.dropSeenSecrets(n0, s.base+int64(start), s.base+int64(end))
+	}
 	nl := bytes.Count(buf[start:end], nlByte)
 	s.group.lastLine = line + int64(nl)
 	if end <= h {
@@ -420,4 +572,116 @@ func itoa(n int64) string {
 		b[i] = '-'
 	}
 	return string(b[i:])
+}
+
+// scanSecrets runs the installed SecretFinder over the window from s.sp: over
+// whole lines, and over the start of a line too long to wait for (in pieces
+// of secretFwd, overlapping). It searches at least up to force. Each line
+// holding a secret yields one KindSecretExposure finding per kind.
+func (s *Scanner) scanSecrets(force int) {
+	if secretFinder == nil || s.opt.NoSecretFindings {
+		return
+	}
+	buf := s.buf[:s.end]
+	limit := s.end
+	cut := false // limit is inside a line
+	if !s.eof {
+		if nl := bytes.LastIndexByte(buf[s.sp:], '\n'); nl >= 0 {
+			limit = s.sp + nl + 1
+		} else {
+			limit = s.sp
+		}
+		if s.end-limit > MaxBack && s.end-secretFwd > limit {
+			// A long line: search its start now, keep the rest for later.
+			limit, cut = s.end-secretFwd, true
+		}
+		if force > limit {
+			limit, cut = force, force < s.end && buf[force-1] != '\n'
+		}
+	}
+	for s.sp < limit {
+		// Pieces of at most secretFwd, so that a hit's line is found by a
+		// bounded step back.
+		e := min(limit, s.sp+secretFwd)
+		if e < limit {
+			if nl := bytes.LastIndexByte(buf[s.sp:e], '\n'); nl >= 0 && nl > 0 {
+				e = s.sp + nl + 1
+			}
+		}
+		s.shits = secretFinder(s.shits[:0], buf[s.sp:e])
+		for _, h := range s.shits {
+			s.secretAt(buf, s.sp+h.Start, h.Kind)
+		}
+		if e == limit && cut {
+			// Search the end of the piece again with what follows it: a
+			// secret may straddle the cut.
+			s.sp = max(s.sp+1, e-secretOverlap)
+			break
+		}
+		s.sp = e
+	}
+}
+
+// secretAt records a secret of kind at window position p.
+func (s *Scanner) secretAt(buf []byte, p int, kind string) {
+	line := s.slines.at(buf, p)
+	if line != s.secLine {
+		s.secLine = line
+		s.secKinds = s.secKinds[:0]
+	}
+	for _, k := range s.secKinds {
+		if k == kind {
+			return
+		}
+	}
+	s.secKinds = append(s.secKinds, kind)
+	s.stats.SecretLines++
+	// The line's start, if it is in the window and not too far back.
+	lo := max(0, p-MaxBack)
+	ls := lo
+	if i := bytes.LastIndexByte(buf[lo:p], '\n'); i >= 0 {
+		ls = lo + i + 1
+	} else if lo > 0 {
+		ls = p // a long line: point at the secret itself
+	}
+	s.seen = append(s.seen, seenSecret{offset: s.base + int64(p), kind: kind})
+	// Scanner.secret (group.go) words the finding; take it from s.out.
+	n := len(s.out)
+	s.secret(kind, s.base+int64(ls), line, firstLine(buf[ls:min(len(buf), ls+4096)]))
+	if len(s.out) > n {
+		s.secq = append(s.secq, s.out[len(s.out)-1])
+		s.out[len(s.out)-1] = nil
+		s.out = s.out[:len(s.out)-1]
+	}
+}
+
+// dropSeenSecrets removes, among the findings queued from index n0 on, the
+// record-level secret findings of the record at [start, end) whose kind the
+// block-level search already reported on one of the record's lines.
+func (s *Scanner) dropSeenSecrets(n0 int, start, end int64) {
+	seen := s.seen[:0]
+	for _, x := range s.seen {
+		if x.offset >= start {
+			seen = append(seen, x)
+		}
+	}
+	s.seen = seen
+	kept := s.out[:n0]
+	for _, f := range s.out[n0:] {
+		if f.Kind == KindSecretExposure && f.Offset == start && s.seenIn(f.SecretKind, start, end) {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	clear(s.out[len(kept):])
+	s.out = kept
+}
+
+func (s *Scanner) seenIn(kind string, start, end int64) bool {
+	for _, x := range s.seen {
+		if x.kind == kind && x.offset >= start && x.offset < end {
+			return true
+		}
+	}
+	return false
 }

@@ -115,6 +115,10 @@ func scan(ctx context.Context, o *options, paths []string, stdin io.Reader, stdo
 				if i >= len(jobs) {
 					return
 				}
+				if scanCtx.Err() != nil {
+					close(jobs[i].findings) // interrupted: open no more files
+					continue
+				}
 				scanOne(scanCtx, jobs[i], stdin, db, o, &c)
 			}
 		}()
@@ -203,7 +207,7 @@ func scanOne(ctx context.Context, j *job, stdin io.Reader, db *rules.DB, o *opti
 		return
 	}
 	defer dec.Close()
-	opt := parser.Options{}
+	opt := parser.Options{Context: ctx}
 	if live && format == decode.Plain {
 		opt.Idle = o.idle
 	}

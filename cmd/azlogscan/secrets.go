@@ -7,8 +7,13 @@ import (
 
 // Redaction is not optional: every record is redacted before anything is
 // extracted from it, so no output (text, JSON, Elasticsearch, summary) can
-// carry a secret the log held.
-func init() { parser.SetRedactor(redactRecord) }
+// carry a secret the log held. Every block of input, noise included, is
+// also searched for secrets, so that a line holding one anywhere is reported
+// as a "secret exposed in log" finding (kind and place, never the value).
+func init() {
+	parser.SetRedactor(redactRecord)
+	parser.SetSecretFinder(findSecrets)
+}
 
 func redactRecord(t string) (string, []string) {
 	if redact.Index([]byte(t)) < 0 {
@@ -23,6 +28,15 @@ func redactRecord(t string) (string, []string) {
 		kinds[i] = h.Kind
 	}
 	return string(out), kinds
+}
+
+// findSecrets is the parser's block-level secret search: one pass of
+// redact's detectors over the block, allocating only when it finds one.
+func findSecrets(dst []parser.SecretHit, block []byte) []parser.SecretHit {
+	for _, h := range redact.AppendHits(nil, block) {
+		dst = append(dst, parser.SecretHit{Kind: h.Kind, Start: h.Start})
+	}
+	return dst
 }
 
 // redactErr renders an error for stderr without any secret it may quote

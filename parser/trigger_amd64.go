@@ -1,0 +1,10 @@
+package parser
+
+// pairScan is the AVX2 kernel of the trigger search (trigger_amd64.s).
+//
+//go:noescape
+func pairScan(p *byte, n int, tab *pairEntry, k int) (off int, mask uint32)
+
+func hasAVX2() bool
+
+var useAVX2 = hasAVX2()
