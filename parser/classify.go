@@ -194,7 +194,8 @@ var failurePhrases = []string{
 	"denied", "Denied", "invalid", "Invalid", "does not have authorization", "Please run", "please run",
 	"missing", "no value", "unexpected", "refused", "isn't", "not assigned", "not been assigned", "Unauthorized",
 	"Forbidden", "expired", "RESPONSE 4", "RESPONSE 5", "not configured", "required", "is not installed",
-	"no such", "Status: 4", "Status: 5",
+	"no such", "Status: 4", "Status: 5", "Trace ID:", "Correlation ID:", "error_codes", "disabled", "blocked",
+	"locked", "revoked", "not allowed", "not permitted", "does not exist", "must use", "Exception:",
 }
 
 // successPhrases say that a token was acquired.

@@ -209,12 +209,18 @@ func TestEnrichPrecedence(t *testing.T) {
 		t.Errorf("chain member with code: %q", f.Rule.ID)
 	}
 	// Benign codes are flagged.
-	for _, c := range []string{"50058", "50140", "50125", "16000", "50097", "81010", "81012", "70016"} {
+	for _, c := range []string{"50058", "50140", "50125", "16000", "81010", "81012", "70016"} {
 		f = parser.Finding{AADSTS: []string{c}}
 		db.Enrich(&f)
 		if !f.Rule.Benign {
 			t.Errorf("AADSTS%s not benign", c)
 		}
+	}
+	// Device authentication required ends a non-interactive sign-in
+	// (Connect-AzAccount, a service principal): a failure, not an interrupt.
+	f = parser.Finding{AADSTS: []string{"50097"}}
+	if db.Enrich(&f); f.Rule.Benign {
+		t.Error("AADSTS50097 is benign")
 	}
 	f = parser.Finding{ErrorCode: "authorization_pending", HTTPStatus: 400}
 	db.Enrich(&f)
