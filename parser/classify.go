@@ -108,7 +108,8 @@ var signalPhrases = []struct {
 	{"Could not find certificate", "certificate-error"},
 	{"unable to load certificate", "certificate-error"},
 	{"authentication unavailable", "credential-unavailable"},
-	{"CredentialUnavailable", "credential-unavailable"},
+	{"CredentialUnavailableError", "credential-unavailable"},
+	{"CredentialUnavailableException", "credential-unavailable"},
 	{"is unavailable", "credential-unavailable"},
 	{"credentialUnavailableError", "credential-unavailable"},
 }

@@ -378,6 +378,17 @@ func httpStatus(t string) int {
 		}
 	}
 	if best == 0 {
+		// "401 (Unauthorized)", "400 (BadRequest)": .NET HttpRequestException and Azure.Core.
+		for _, w := range []string{" (Unauthorized)", " (BadRequest)", " (Bad Request)", " (Forbidden)", " (NotFound)"} {
+			if i := strings.Index(t, w); i >= 3 {
+				if d := t[i-3 : i]; isDigit(d[0]) && isDigit(d[1]) && isDigit(d[2]) && (i == 3 || !isDigit(t[i-4])) {
+					best, _ = strconv.Atoi(d)
+					break
+				}
+			}
+		}
+	}
+	if best == 0 {
 		// .NET WebException "(401) Unauthorized"
 		for _, w := range []string{"(400) Bad Request", "(401) Unauthorized", "(403) Forbidden", "(404) Not Found"} {
 			if strings.Contains(t, w) {

@@ -98,7 +98,8 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		kept := g.cluster[:0]
 		var absorbed []*record
 		for _, c := range g.cluster {
-			if c.weakOnly && !idsConflict(c, r) || compatible(r, c) && (c.chain || inChain(r, c.f.Credential)) {
+			member := c.f.Credential == "" || c.chain || inChain(r, c.f.Credential) || len(r.f.Chain) == 0
+			if c.weakOnly && member && !idsConflict(c, r) || compatible(r, c) && (c.chain || inChain(r, c.f.Credential)) {
 				absorbed = append(absorbed, c)
 			} else {
 				kept = append(kept, c)
@@ -243,8 +244,13 @@ func compatible(c, r *record) bool {
 	if a.ClientID != "" && b.ClientID != "" && a.ClientID != b.ClientID {
 		return false
 	}
-	if (a.Authorization != nil) != (b.Authorization != nil) && (a.Authorization != nil && len(b.AADSTS) > 0 || b.Authorization != nil && len(a.AADSTS) > 0) {
-		return false
+	// An authorization failure (a token was had) and a token failure are
+	// two failures, however close.
+	if (a.Authorization != nil) != (b.Authorization != nil) {
+		tokenFailure := func(f *Finding) bool { return len(f.AADSTS) > 0 || len(f.Chain) > 0 || f.Credential != "" }
+		if a.Authorization != nil && tokenFailure(b) || b.Authorization != nil && tokenFailure(a) {
+			return false
+		}
 	}
 	return true
 }

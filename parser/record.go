@@ -37,9 +37,36 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		if h-ps > MaxBack {
 			break
 		}
+		// A request line ("GET https://...") starts azcore's ResponseError
+		// text: it continues only a line that announces it (the Go block's
+		// "<Cred> authentication failed", an app's "...: ").
+		if isRequestLine(line) && !announcesRequest(buf[ps:start-1]) {
+			break
+		}
 		start = ps
 	}
 	return start, false
+}
+
+var httpMethods = [][]byte{[]byte("GET http"), []byte("POST http"), []byte("PUT http"), []byte("PATCH http"), []byte("DELETE http"), []byte("HEAD http")}
+
+// isRequestLine reports an unindented "METHOD http..." line.
+func isRequestLine(line []byte) bool {
+	l := stripPrefix(line)
+	for _, m := range httpMethods {
+		if bytes.HasPrefix(l, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// announcesRequest reports a line after which a request line belongs to the
+// same error.
+func announcesRequest(prev []byte) bool {
+	p := trimSpace(stripPrefix(prev))
+	return bytes.Contains(p, []byte("authentication failed")) || bytes.HasSuffix(p, []byte(":")) ||
+		bytes.HasSuffix(p, []byte("failed."))
 }
 
 const (
@@ -78,6 +105,7 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 		return end, true, true
 	}
 	var st recState
+	var prevLine []byte
 	p := start
 	first := true
 	for n := 0; ; n++ {
@@ -101,13 +129,19 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 		}
 		if first || p <= h {
 			// The head, and every line up to the hit, belong to the record.
+			prevLine = line
 			st.observe(line)
 			first = false
 			p = next
 			continue
 		}
+		if !st.inBody() && isRequestLine(line) && (n > 1 || !announcesRequest(prevLine)) {
+			// A request line not announced by the line above starts another error.
+			return p, true, false
+		}
 		if st.inBody() || isContinuation(line) || st.continues(line) {
 			st.observe(line)
+			prevLine = line
 			p = next
 			continue
 		}

@@ -15,19 +15,22 @@ TEXT ·pairScan(SB), NOSPLIT, $0-44
 	MOVQ k+24(FP), CX
 	XORQ AX, AX
 
-	// 64 positions per round while two blocks remain, then one block.
-	LEAQ -32(BX), R13
+	// 128 positions per round while four blocks remain, then one block
+	// at a time.
+	LEAQ -96(BX), R13
 
-loop64:
+loop128:
 	CMPQ AX, R13
 	JGE  loop
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
 	MOVQ DI, R8
 	MOVQ CX, R9
 	LEAQ (SI)(AX*1), R12
 
-inner64:
+inner128:
 	MOVQ      64(R8), R10
 	MOVQ      72(R8), R11
 	VMOVDQU   (R8), Y6
@@ -40,23 +43,41 @@ inner64:
 	VPCMPEQB  32(R11), Y7, Y3
 	VPAND     Y0, Y1, Y1
 	VPAND     Y2, Y3, Y3
-	VPOR      Y1, Y4, Y4
-	VPOR      Y3, Y5, Y5
+	VPOR      Y1, Y8, Y8
+	VPOR      Y3, Y9, Y9
+	VPCMPEQB  64(R10), Y6, Y0
+	VPCMPEQB  64(R11), Y7, Y1
+	VPCMPEQB  96(R10), Y6, Y2
+	VPCMPEQB  96(R11), Y7, Y3
+	VPAND     Y0, Y1, Y1
+	VPAND     Y2, Y3, Y3
+	VPOR      Y1, Y10, Y10
+	VPOR      Y3, Y11, Y11
 	ADDQ      $96, R8
 	DECQ      R9
-	JNZ       inner64
-	VPOR      Y4, Y5, Y6
+	JNZ       inner128
+	VPOR      Y8, Y9, Y6
+	VPOR      Y10, Y11, Y7
+	VPOR      Y6, Y7, Y6
 	VPTEST    Y6, Y6
-	JNZ       found64
-	ADDQ      $64, AX
-	JMP       loop64
+	JNZ       found128
+	ADDQ      $128, AX
+	JMP       loop128
 
-found64:
-	VPMOVMSKB Y4, DX
+found128:
+	VPMOVMSKB Y8, DX
 	TESTL     DX, DX
 	JNZ       found
-	VPMOVMSKB Y5, DX
 	ADDQ      $32, AX
+	VPMOVMSKB Y9, DX
+	TESTL     DX, DX
+	JNZ       found
+	ADDQ      $32, AX
+	VPMOVMSKB Y10, DX
+	TESTL     DX, DX
+	JNZ       found
+	ADDQ      $32, AX
+	VPMOVMSKB Y11, DX
 	JMP       found
 
 loop:
