@@ -101,6 +101,7 @@ type options struct {
 	esSetup      bool
 	stdoutToo    bool
 	benign       bool
+	noSecrets    bool
 }
 
 func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
@@ -110,6 +111,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVarP(&o.format, "format", "f", "text", "output `format`: text (for people) or json (JSON Lines, one document per finding)")
 	fs.BoolVarP(&o.summary, "summary", "s", false, "print the aggregate instead of each finding: counts by code, credential, tenant, client app")
 	fs.BoolVar(&o.benign, "include-benign", false, "also report benign interrupts of normal sign-in flows (device-code polling, KMSI, ...), marked informational")
+	fs.BoolVar(&o.noSecrets, "no-secret-findings", false, "do not report secrets found in the log as findings (they are still redacted)")
 	fs.StringVar(&o.rulesFile, "rules", "", "add or override rules from a JSON Lines `file` (same format as 'azlogscan rules --format json')")
 	fs.StringSliceVar(&o.include, "include", nil, "in folders, scan only files whose name matches this `glob` (repeatable)")
 	fs.StringSliceVar(&o.exclude, "exclude", nil, "in folders, skip files and folders whose name matches this `glob` (repeatable)")

@@ -207,7 +207,7 @@ func scanOne(ctx context.Context, j *job, stdin io.Reader, db *rules.DB, o *opti
 		return
 	}
 	defer dec.Close()
-	opt := parser.Options{Context: ctx}
+	opt := parser.Options{Context: ctx, NoSecretFindings: o.noSecrets}
 	if live && format == decode.Plain {
 		opt.Idle = o.idle
 	}
