@@ -168,7 +168,7 @@ func scan(ctx context.Context, o *options, paths []string, stdin io.Reader, stdo
 		return exitInterrupted
 	}
 	if showProgress || len(inputs) > 1 && !o.summary && o.format == "text" && isTerminal(stderr) {
-		fmt.Fprintf(stderr, "azlogscan: %d findings in %d inputs, %s\n", found, len(inputs), humanBytes(c.bytes.Load()))
+		fmt.Fprintf(stderr, "azlogscan: %s in %s, %s\n", plural(found, "finding"), plural(int64(len(inputs)), "input"), humanBytes(c.bytes.Load()))
 	}
 	if exit != exitOK {
 		return exit
@@ -310,6 +310,13 @@ func collectInputs(paths []string, include, exclude []string) ([]input, []error)
 		out = append(out, found...)
 	}
 	return out, errs
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func humanBytes(n int64) string {
