@@ -3,6 +3,7 @@ package decode
 import (
 	"bytes"
 	"errors"
+	"github.com/azlogscan/azlogscan/parser/internal/benchutil"
 	"io"
 	"io/fs"
 	"strings"
@@ -64,8 +65,8 @@ func decodeAll(t *testing.T, in []byte) ([]byte, Format, error) {
 }
 
 func TestFormats(t *testing.T) {
-	text := logText(300<<10, 7)
-	text2 := logText(200<<10, 8)
+	text := benchutil.LogText(300<<10, 7)
+	text2 := benchutil.LogText(200<<10, 8)
 	both := append(append([]byte{}, text...), text2...)
 	skippable := []byte{0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 'a', 'b', 'c'}
 	cases := []struct {
@@ -116,7 +117,7 @@ func commonPrefix(a, b []byte) int {
 
 // The same input read one byte at a time and through a reader that returns short reads.
 func TestSmallReads(t *testing.T) {
-	text := logText(64<<10, 3)
+	text := benchutil.LogText(64<<10, 3)
 	for _, in := range [][]byte{text, gz(t, text), append(zst(t, text[:1000]), zst(t, text[1000:])...)} {
 		for _, wrap := range []func(io.Reader) io.Reader{iotest.OneByteReader, iotest.HalfReader, iotest.DataErrReader} {
 			rc, _, err := Open(wrap(bytes.NewReader(in)))
@@ -141,7 +142,7 @@ func TestSmallReads(t *testing.T) {
 
 // Reads of compressed input return full blocks, so that the scanner sees large buffers.
 func TestLargeReads(t *testing.T) {
-	text := logText(4<<20, 5)
+	text := benchutil.LogText(4<<20, 5)
 	for _, in := range [][]byte{gz(t, text), zst(t, text)} {
 		rc, f, _ := Open(bytes.NewReader(in))
 		buf := make([]byte, 1<<20)
@@ -154,7 +155,7 @@ func TestLargeReads(t *testing.T) {
 }
 
 func TestTruncatedGzip(t *testing.T) {
-	text := logText(2<<20, 11)
+	text := benchutil.LogText(2<<20, 11)
 	full := gz(t, text)
 	for _, cut := range []int{3, 10, 11, len(full) / 2, len(full) - 8, len(full) - 1} {
 		out, f, err := decodeAll(t, full[:cut])
@@ -182,7 +183,7 @@ func TestTruncatedGzip(t *testing.T) {
 }
 
 func TestTruncatedSecondMember(t *testing.T) {
-	a, b := logText(100<<10, 1), logText(100<<10, 2)
+	a, b := benchutil.LogText(100<<10, 1), benchutil.LogText(100<<10, 2)
 	gb := gz(t, b)
 	in := append(gz(t, a), gb[:len(gb)/2]...)
 	out, _, err := decodeAll(t, in)
@@ -194,7 +195,7 @@ func TestTruncatedSecondMember(t *testing.T) {
 // A second member cut inside its header (after the flags announce a file name) is damage,
 // not a clean end (gzip.Reader's own multistream mode takes it for EOF; found by FuzzOpen).
 func TestTruncatedSecondMemberHeader(t *testing.T) {
-	a := logText(10<<10, 1)
+	a := benchutil.LogText(10<<10, 1)
 	hdr := []byte{0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3, 'a', 'p', 'p'} // FNAME set, name cut
 	out, _, err := decodeAll(t, append(gz(t, a), hdr...))
 	if !errors.Is(err, ErrCorrupt) || !bytes.Equal(out, a) {
@@ -208,7 +209,7 @@ func TestTruncatedSecondMemberHeader(t *testing.T) {
 }
 
 func TestGzipChecksumMismatch(t *testing.T) {
-	text := logText(100<<10, 4)
+	text := benchutil.LogText(100<<10, 4)
 	in := gz(t, text)
 	in[len(in)-6] ^= 0xff // inside the CRC-32 of the trailer
 	out, _, err := decodeAll(t, in)
@@ -238,7 +239,7 @@ func TestGzipCorruptHeaderAndData(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 	// Trailing garbage after a good member.
-	text := logText(10<<10, 9)
+	text := benchutil.LogText(10<<10, 9)
 	in = append(gz(t, text), "garbage!!!!!"...)
 	out, _, err := decodeAll(t, in)
 	if !errors.Is(err, ErrCorrupt) || !bytes.Equal(out, text) {
@@ -247,7 +248,7 @@ func TestGzipCorruptHeaderAndData(t *testing.T) {
 }
 
 func TestCorruptZstd(t *testing.T) {
-	text := logText(1<<20, 12)
+	text := benchutil.LogText(1<<20, 12)
 	full := zst(t, text, zstd.WithEncoderCRC(true))
 	t.Run("truncated", func(t *testing.T) {
 		for _, cut := range []int{4, 7, len(full) / 2, len(full) - 1} {
@@ -307,7 +308,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 }
 
 func TestIOError(t *testing.T) {
-	text := logText(1<<20, 13)
+	text := benchutil.LogText(1<<20, 13)
 	for name, in := range map[string][]byte{"plain": text, "gzip": gz(t, text), "zstd": zst(t, text)} {
 		t.Run(name, func(t *testing.T) {
 			cut := in[:len(in)/2]
@@ -338,7 +339,7 @@ func TestIOError(t *testing.T) {
 }
 
 func TestReadAfterErrorAndClose(t *testing.T) {
-	full := gz(t, logText(10<<10, 1))
+	full := gz(t, benchutil.LogText(10<<10, 1))
 	rc, _, _ := Open(bytes.NewReader(full[:len(full)/2]))
 	_, err := readAll(rc)
 	if !errors.Is(err, ErrCorrupt) {
@@ -359,7 +360,7 @@ func TestReadAfterErrorAndClose(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	text := logText(1<<20, 2)
+	text := benchutil.LogText(1<<20, 2)
 	in := zst(t, text)
 	for _, c := range []int{1, 2, 4} {
 		rc, _, err := OpenWith(bytes.NewReader(in), Options{ZstdConcurrency: c})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	stdgzip "compress/gzip"
 	"fmt"
+	"github.com/azlogscan/azlogscan/parser/internal/benchutil"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ import (
 func maxOutput(n int) int { return 32768*n + 128<<10 }
 
 func FuzzOpen(f *testing.F) {
-	text := logText(4<<10, 1)
+	text := benchutil.LogText(4<<10, 1)
 	f.Add([]byte(nil))
 	f.Add([]byte{0x1f})
 	f.Add(text)
@@ -82,7 +83,7 @@ var (
 // benchData is about 64 MiB of realistic log text, compressed as gzip -6 and zstd -3 would.
 func benchData(b *testing.B) ([]byte, []byte, []byte) {
 	benchOnce.Do(func() {
-		benchText = logText(64<<20, 42)
+		benchText = benchutil.LogText(64<<20, 42)
 		benchGz = gz(b, benchText)
 		benchZst = zst(b, benchText, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderCRC(true))
 	})
@@ -94,8 +95,8 @@ func benchDecode(b *testing.B, in []byte, size int, o Options) {
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
-	defer func() { reportCPU(b, c0, int64(size)) }()
+	c0 := benchutil.CPUTime()
+	defer func() { benchutil.ReportCPU(b, c0, int64(size)) }()
 	for i := 0; i < b.N; i++ {
 		rc, _, err := OpenWith(bytes.NewReader(in), o)
 		if err != nil {
@@ -173,7 +174,7 @@ func TestWriteBenchData(t *testing.T) {
 	if path == "" {
 		t.Skip("AZLOGSCAN_WRITE_BENCH_TEXT not set")
 	}
-	if err := os.WriteFile(path, logText(64<<20, 42), 0o644); err != nil {
+	if err := os.WriteFile(path, benchutil.LogText(64<<20, 42), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"github.com/azlogscan/azlogscan/parser/internal/benchutil"
 	"strings"
 	"testing"
 )
@@ -10,7 +11,7 @@ func FuzzRedact(f *testing.F) {
 	for _, c := range cases {
 		f.Add([]byte(c.in))
 	}
-	f.Add(logText(2<<10, 5))
+	f.Add(benchutil.LogText(2<<10, 5))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		out, hits := Bytes(nil, src)
 		checkInvariants(t, src, out, hits)
@@ -30,7 +31,7 @@ func FuzzRedact(f *testing.F) {
 
 // secretText is log text with a secret in about one line in 50.
 func secretText(n int) []byte {
-	noise := logText(n, 77)
+	noise := benchutil.LogText(n, 77)
 	lines := bytes.SplitAfter(noise, []byte("\n"))
 	var b bytes.Buffer
 	for i, l := range lines {
@@ -49,20 +50,20 @@ func benchBytes(b *testing.B, text []byte, chunk int) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := benchutil.CPUTime()
 	for i := 0; i < b.N; i++ {
 		for off := 0; off < len(text); off += chunk {
 			end := min(off+chunk, len(text))
 			dst, _ = Bytes(dst[:0], text[off:end])
 		}
 	}
-	reportCPU(b, c0, int64(len(text)))
+	benchutil.ReportCPU(b, c0, int64(len(text)))
 }
 
 // BenchmarkBytes: secret-free log text (whole 1 MiB blocks, 64 KiB records and 200-byte
 // strings) and text with a secret in one line of 50.
 func BenchmarkBytes(b *testing.B) {
-	noise := logText(1<<20, 1)
+	noise := benchutil.LogText(1<<20, 1)
 	secrets := secretText(1 << 20)
 	b.Run("noise/1MiB", func(b *testing.B) { benchBytes(b, noise, 1<<20) })
 	b.Run("noise/64KiB", func(b *testing.B) { benchBytes(b, noise, 64<<10) })
@@ -74,23 +75,23 @@ func BenchmarkBytes(b *testing.B) {
 // BenchmarkIndex: the whole-buffer search a scanner would do, against bytes.Index over
 // Triggers one by one.
 func BenchmarkIndex(b *testing.B) {
-	noise := logText(1<<20, 1)
+	noise := benchutil.LogText(1<<20, 1)
 	b.Run("Index", func(b *testing.B) {
 		b.SetBytes(int64(len(noise)))
 		b.ReportAllocs()
-		c0 := cpuTime()
+		c0 := benchutil.CPUTime()
 		for i := 0; i < b.N; i++ {
 			if Index(noise) >= 0 {
 				b.Fatal("trigger in noise")
 			}
 		}
-		reportCPU(b, c0, int64(len(noise)))
+		benchutil.ReportCPU(b, c0, int64(len(noise)))
 	})
 	b.Run("bytes.Index×Triggers", func(b *testing.B) {
 		trigs := Triggers()
 		b.SetBytes(int64(len(noise)))
 		b.ReportAllocs()
-		c0 := cpuTime()
+		c0 := benchutil.CPUTime()
 		for i := 0; i < b.N; i++ {
 			for _, t := range trigs {
 				if bytes.Index(noise, t) >= 0 {
@@ -98,14 +99,14 @@ func BenchmarkIndex(b *testing.B) {
 				}
 			}
 		}
-		reportCPU(b, c0, int64(len(noise)))
+		benchutil.ReportCPU(b, c0, int64(len(noise)))
 	})
 }
 
 // BenchmarkPass: the cost of each search pass of Index on secret-free text (one per anchor
 // byte or whole trigger), to choose which triggers a whole-buffer scanner can afford.
 func BenchmarkPass(b *testing.B) {
-	noise := logText(1<<20, 1)
+	noise := benchutil.LogText(1<<20, 1)
 	for _, g := range groups {
 		var names []string
 		for _, t := range g.trigs {
@@ -113,7 +114,7 @@ func BenchmarkPass(b *testing.B) {
 		}
 		b.Run(strings.Join(names, ","), func(b *testing.B) {
 			b.SetBytes(int64(len(noise)))
-			c0 := cpuTime()
+			c0 := benchutil.CPUTime()
 			for i := 0; i < b.N; i++ {
 				for k := 0; k < len(noise); {
 					j := index(noise[k:], g.needle)
@@ -123,7 +124,7 @@ func BenchmarkPass(b *testing.B) {
 					k += j + 1
 				}
 			}
-			reportCPU(b, c0, int64(len(noise)))
+			benchutil.ReportCPU(b, c0, int64(len(noise)))
 		})
 	}
 }

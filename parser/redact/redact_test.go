@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"github.com/azlogscan/azlogscan/parser/internal/benchutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -325,7 +326,7 @@ func isGUIDish(v string) bool {
 }
 
 func TestNoAllocOnNoise(t *testing.T) {
-	text := logText(64<<10, 9)
+	text := benchutil.LogText(64<<10, 9)
 	dst := make([]byte, 0, len(text))
 	allocs := testing.AllocsPerRun(20, func() {
 		out, hits := Bytes(dst[:0], text)

@@ -1,4 +1,4 @@
-package redact
+package benchutil
 
 import (
 	"syscall"
@@ -9,7 +9,7 @@ import (
 // cpuTime is the process's user+system CPU time. The benchmarks report throughput per CPU
 // second ("cpuMB/s") beside Go's wall-clock MB/s: on a shared, loaded machine the wall clock
 // measures the neighbours as much as the code.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -18,8 +18,8 @@ func cpuTime() time.Duration {
 }
 
 // reportCPU reports bytes per CPU second since start; call after the timed loop.
-func reportCPU(b *testing.B, start time.Duration, bytesPerOp int64) {
-	d := cpuTime() - start
+func ReportCPU(b *testing.B, start time.Duration, bytesPerOp int64) {
+	d := CPUTime() - start
 	if d > 0 {
 		b.ReportMetric(float64(bytesPerOp)*float64(b.N)/d.Seconds()/1e6, "cpuMB/s")
 	}

@@ -1,8 +1,9 @@
-package decode
+// Package benchutil holds what the parser packages' benchmarks share: a
+// deterministic generator of secret-free log text and CPU-time reporting.
+package benchutil
 
 // A deterministic generator of realistic, secret-free application log text, used by the
 // benchmarks (throughput on noise is what matters: about 999 lines in 1,000 carry nothing).
-// The same generator lives in parser/redact/logtext_test.go.
 
 import (
 	"fmt"
@@ -46,7 +47,7 @@ func ltSentence(r *rand.Rand) string {
 }
 
 // logText returns about n bytes of realistic secret-free log text, the same for the same seed.
-func logText(n int, seed uint64) []byte {
+func LogText(n int, seed uint64) []byte {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	out := make([]byte, 0, n+1024)
 	for i := 0; len(out) < n; i++ {
