@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// cpuTime is the process's user+system CPU time. The benchmarks report throughput per CPU
+// CPUTime is the process's user+system CPU time. The benchmarks report throughput per CPU
 // second ("cpuMB/s") beside Go's wall-clock MB/s: on a shared, loaded machine the wall clock
 // measures the neighbours as much as the code.
 func CPUTime() time.Duration {
@@ -17,7 +17,7 @@ func CPUTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// reportCPU reports bytes per CPU second since start; call after the timed loop.
+// ReportCPU reports bytes per CPU second since start; call after the timed loop.
 func ReportCPU(b *testing.B, start time.Duration, bytesPerOp int64) {
 	d := CPUTime() - start
 	if d > 0 {

@@ -46,7 +46,7 @@ func ltSentence(r *rand.Rand) string {
 	return string(b)
 }
 
-// logText returns about n bytes of realistic secret-free log text, the same for the same seed.
+// LogText returns about n bytes of realistic secret-free log text, the same for the same seed.
 func LogText(n int, seed uint64) []byte {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	out := make([]byte, 0, n+1024)
