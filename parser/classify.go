@@ -29,6 +29,7 @@ var signalPhrases = []struct {
 	{"Identity not found", "managed-identity-not-assigned"},
 	{"identity not found", "managed-identity-not-assigned"},
 	{"failed to authenticate a system assigned identity", "managed-identity-not-assigned"},
+	{"getting assigned identities for pod", "managed-identity-not-assigned"},
 	{"there's no available identity", "managed-identity-not-assigned"},
 	{"Attempted to use the IMDS endpoint, but it is not available", "imds-unreachable"},
 	{"IMDS endpoint unavailable", "imds-unreachable"},
@@ -145,6 +146,10 @@ func signals(t string, creds []string) []string {
 				out = addUnique(out, "powershell-not-found")
 			}
 		}
+	}
+	if strings.Contains(t, "ManagedIdentityCredential") && (strings.Contains(t, "Failed to establish a new connection") ||
+		strings.Contains(t, "connect: connection refused") || strings.Contains(t, "Connection refused") || strings.Contains(t, "ECONNREFUSED")) {
+		out = addUnique(out, "imds-unreachable")
 	}
 	if strings.Contains(t, "169.254.169.254") && (strings.Contains(t, "timeout") || strings.Contains(t, "timed out") ||
 		strings.Contains(t, "unreachable") || strings.Contains(t, "no route to host") || strings.Contains(t, "deadline exceeded") ||

@@ -491,7 +491,7 @@ var (
 	tenantLabels = []string{
 		"in the directory '", "in the directory ", "Tenant '", "tenant '", "for tenant \"", "for tenant '",
 		"Domain: '", "\"tenant_id\"", "'tenant_id'", "tenantId: '", "\"tenantId\"", "-Tenant ", "AZURE_TENANT_ID=",
-		"TenantId: ", "Tenant ID: ", "tenant_id=", "tenant ID ",
+		"TenantId: ", "Tenant ID: ", "tenant_id=", "tenant ID ", "--tenant ", "-TenantId ",
 	}
 	clientLabels = []string{
 		"app '", "Application with identifier '", "application with identifier '", "The client '",
