@@ -376,3 +376,28 @@ func TestHelp(t *testing.T) {
 		t.Errorf("--help: exit %d\n%s", code, out)
 	}
 }
+
+// TestProgressAndColor: progress goes to stderr only when asked or on a
+// terminal; colour only when asked or on a terminal without NO_COLOR.
+func TestProgressAndColor(t *testing.T) {
+	big := []byte(strings.Repeat("2024-05-01 INFO noise line without anything in it at all\n", 400000) + seed)
+	out, errOut, _ := azlogscan(t, big, "--format", "json")
+	if errOut != "" {
+		t.Errorf("stderr not a terminal, yet: %q", errOut)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("ANSI codes in JSON output")
+	}
+	_, errOut, _ = azlogscan(t, big, "--progress", "always")
+	if !strings.Contains(errOut, "0/1 files") || !strings.Contains(errOut, "1 finding in 1 input") {
+		t.Errorf("--progress always printed no progress and summary: %q", errOut)
+	}
+	text, _, _ := azlogscan(t, []byte(seed))
+	if strings.Contains(text, "\x1b[") {
+		t.Error("colour written to a non-terminal")
+	}
+	text, _, _ = azlogscan(t, []byte(seed), "--color", "always")
+	if !strings.Contains(text, "\x1b[") {
+		t.Error("--color always wrote no colour")
+	}
+}

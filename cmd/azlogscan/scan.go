@@ -345,6 +345,7 @@ type progress struct {
 
 func startProgress(w io.Writer, c *counters, total int64, files int) *progress {
 	p := &progress{w: w, c: c, total: total, files: files, start: time.Now(), done: make(chan struct{})}
+	p.draw()
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
