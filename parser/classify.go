@@ -151,7 +151,7 @@ func signals(t string, creds []string) []string {
 		strings.Contains(t, "connect: connection refused") || strings.Contains(t, "Connection refused") || strings.Contains(t, "ECONNREFUSED")) {
 		out = addUnique(out, "imds-unreachable")
 	}
-	if strings.Contains(t, "169.254.169.254") && (strings.Contains(t, "timeout") || strings.Contains(t, "timed out") ||
+	if strings.Contains(t, "169.254.169.254") && (strings.Contains(t, "timeout") || strings.Contains(t, "Timeout") || strings.Contains(t, "timed out") ||
 		strings.Contains(t, "unreachable") || strings.Contains(t, "no route to host") || strings.Contains(t, "deadline exceeded") ||
 		strings.Contains(t, "onnection refused")) {
 		out = addUnique(out, "imds-unreachable")
@@ -385,7 +385,7 @@ var chainHeads = []string{
 	"ChainedTokenCredential authentication failed", "but failed to acquire a token for any of them",
 	"DefaultAzureCredential failed to retrieve a token", "DefaultAzureCredential: failed to acquire a token",
 	"DefaultAzureCredential authentication failed", "failed to retrieve a token from the included credentials",
-	"AggregateAuthenticationError",
+	"AggregateAuthenticationError", "ChainedTokenCredential => getToken() => ERROR",
 }
 
 func isChain(t string) bool {

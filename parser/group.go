@@ -99,7 +99,7 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		var absorbed []*record
 		for _, c := range g.cluster {
 			member := c.f.Credential == "" || c.chain || inChain(r, c.f.Credential) || len(r.f.Chain) == 0
-			if c.weakOnly && member && !idsConflict(c, r) || compatible(r, c) && (c.chain || inChain(r, c.f.Credential)) {
+			if c.weakOnly && member && !idsConflict(c, r) || compatible(r, c) && (c.chain || inChain(r, c.f.Credential) || line-c.lastLine <= 1) {
 				absorbed = append(absorbed, c)
 			} else {
 				kept = append(kept, c)
@@ -125,7 +125,9 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 			return
 		}
 		// Keep the aggregate's identity: its credential and chain.
-		head.f.Credential = r.f.Credential
+		if r.f.Credential != "" {
+			head.f.Credential = r.f.Credential
+		}
 		merge(head, r)
 		head.f.Chain = r.f.Chain
 		head.sig = r.sig
@@ -422,8 +424,9 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 	}
 	if chain {
 		f.Chain = chainMembers(t)
-		if f.Credential != "" && len(f.Chain) > 0 && sameCredential(f.Chain[0].Credential, f.Credential) && len(creds) > 1 {
+		if f.Credential != "" && len(f.Chain) > 0 && sameCredential(f.Chain[0].Credential, f.Credential) {
 			// The chain's own name was not printed before its members.
+			f.Credential = ""
 			for _, c := range creds {
 				if strings.Contains(c, "Default") || strings.Contains(c, "Chained") {
 					f.Credential = c

@@ -37,6 +37,9 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		if h-ps > MaxBack {
 			break
 		}
+		if len(trimSpace(stripPrefix(buf[ps:max(ps, start-1)]))) == 0 {
+			break // a blank line above: the record starts here
+		}
 		// A request line ("GET https://...") starts azcore's ResponseError
 		// text: it continues only a line that announces it (the Go block's
 		// "<Cred> authentication failed", an app's "...: ").
