@@ -372,8 +372,54 @@ func containsAny(b []byte, words [][]byte) bool {
 	return false
 }
 
+// foldChainProgress turns a cluster of SDK log events only, one of which is
+// a chained credential's ("DefaultAzureCredential: Attempted credential X is
+// unavailable"), into one finding: a chain attempt whose end the log does not
+// show. Its members are the credentials the events name.
+func (g *grouper) foldChainProgress() {
+	if len(g.cluster) < 2 {
+		return
+	}
+	chainAt := -1
+	for i, c := range g.cluster {
+		if !c.weakOnly || c.f.TraceID != "" {
+			return
+		}
+		if cr := c.f.Credential; chainAt < 0 && (strings.HasPrefix(cr, "Default") || strings.HasPrefix(cr, "Chained")) {
+			chainAt = i
+		}
+	}
+	if chainAt < 0 {
+		return
+	}
+	head := g.cluster[0]
+	chainName := g.cluster[chainAt].f.Credential
+	var members []ChainEntry
+	for _, c := range g.cluster {
+		if cr := c.f.Credential; cr != "" && cr != chainName {
+			found := false
+			for _, m := range members {
+				found = found || sameCredential(m.Credential, cr)
+			}
+			if !found {
+				members = append(members, ChainEntry{Credential: cr, Reason: clip(c.f.Message, 400), AADSTS: c.f.AADSTS})
+			}
+		}
+		if c != head {
+			merge(head, c)
+		}
+	}
+	head.f.Credential = chainName
+	head.chain = true
+	if len(head.f.Chain) == 0 {
+		head.f.Chain = members
+	}
+	g.cluster = g.cluster[:1]
+}
+
 // flush emits the pending cluster, in order.
 func (g *grouper) flush() {
+	g.foldChainProgress()
 	for _, c := range g.cluster {
 		f := c.f
 		f.LastLine = c.lastLine
