@@ -38,7 +38,7 @@ type grouper struct {
 	s        *Scanner
 	cluster  []*record // pending, in order
 	lastLine int64     // last line of the last record added
-	ctxCred  string    // credential named by the SDK's recent log events
+	ctxCred  []byte    // credential named by the SDK's recent log events
 	ctxLine  int64     // where
 }
 
@@ -83,8 +83,8 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		g.cluster = kept
 		return
 	}
-	if r.f.Credential == "" && g.ctxCred != "" && line-g.ctxLine <= mergeGap && !r.chain {
-		r.f.Credential = g.ctxCred
+	if r.f.Credential == "" && len(g.ctxCred) > 0 && line-g.ctxLine <= mergeGap && !r.chain {
+		r.f.Credential = string(g.ctxCred)
 	}
 	if len(g.cluster) > 0 && line-g.cluster[len(g.cluster)-1].lastLine > mergeGap {
 		g.flush()
@@ -217,9 +217,7 @@ func (g *grouper) noteContext(raw []byte, line int64) {
 		e++
 	}
 	if e > len("Credential") && bytes.HasSuffix(rest[:e], []byte("Credential")) && !bytes.HasPrefix(rest[:e], []byte("Chained")) && !bytes.HasPrefix(rest[:e], []byte("Default")) {
-		if string(rest[:e]) != g.ctxCred {
-			g.ctxCred = string(rest[:e])
-		}
+		g.ctxCred = append(g.ctxCred[:0], rest[:e]...) // no allocation on noise
 		g.ctxLine = line
 	}
 }

@@ -2,8 +2,8 @@ package parser
 
 import (
 	"bytes"
-	"math/bits"
-	"strings"
+
+	"github.com/azlogscan/azlogscan/parser/internal/multi"
 )
 
 // triggers are the literal words that can start or mark an authentication
@@ -25,122 +25,24 @@ var triggers = [][]byte{
 
 const maxTriggerLen = 32
 
-// The search for all triggers at once (when the CPU has AVX2) compares, at
-// every position of the buffer, two bytes of each trigger (its two rarest, by
-// a rough frequency order of log text) 32 positions at a time, and verifies
-// the whole trigger only where both match: one pass over the buffer for all
-// triggers, instead of one bytes.Index pass per trigger, which runs at 2 GB/s
-// or less for a trigger that starts with a common lowercase letter.
-
-// pairEntry is one trigger's two anchor bytes, broadcast, and their offsets
-// in the trigger; the layout is read by pairScan (trigger_amd64.s).
-type pairEntry struct {
-	c1, c2 [32]byte
-	o1, o2 int64
-	_      [16]byte
-}
-
-var (
-	pairTab    []pairEntry
-	pairMaxOff int // largest anchor offset
-)
+// triggerSet searches for all triggers in one pass (parser/internal/multi).
+var triggerSet = multi.New(triggers)
 
 func init() {
-	pairTab = make([]pairEntry, len(triggers))
-	for i, t := range triggers {
-		if len(t) < 2 || len(t) > maxTriggerLen {
-			panic("parser: trigger length out of range: " + string(t))
-		}
-		o1, o2 := anchors(t)
-		e := &pairEntry{o1: int64(o1), o2: int64(o2)}
-		for j := range e.c1 {
-			e.c1[j], e.c2[j] = t[o1], t[o2]
-		}
-		pairTab[i] = *e
-		pairMaxOff = max(pairMaxOff, o1, o2)
+	if triggerSet.MaxLen() > maxTriggerLen {
+		panic("parser: a trigger is longer than maxTriggerLen")
 	}
-}
-
-// byteCommonness ranks bytes by how often they occur in log text (higher is
-// more common): spaces and lowercase letters by English frequency above
-// digits and punctuation, uppercase letters rarer.
-func byteCommonness(c byte) int {
-	const lower = "zqjxkvbpygfwmucldrhsnioate" // rarest first
-	switch {
-	case c == ' ':
-		return 100
-	case c >= 'a' && c <= 'z':
-		return 60 + strings.IndexByte(lower, c)
-	case c >= '0' && c <= '9':
-		return 50
-	case c >= 'A' && c <= 'Z':
-		return 20 + strings.IndexByte(lower, c+'a'-'A')
-	default:
-		return 45
-	}
-}
-
-// anchors picks the offsets of the two rarest bytes of t (the later offset
-// on a tie, so that the pair is spread out).
-func anchors(t []byte) (o1, o2 int) {
-	o1 = -1
-	for i, c := range t {
-		if o1 < 0 || byteCommonness(c) <= byteCommonness(t[o1]) {
-			o1 = i
-		}
-	}
-	o2 = -1
-	for i, c := range t {
-		if i != o1 && (o2 < 0 || byteCommonness(c) < byteCommonness(t[o2]) ||
-			byteCommonness(c) == byteCommonness(t[o2]) && abs(i-o1) > abs(o2-o1)) {
-			o2 = i
-		}
-	}
-	return o1, o2
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // firstTrigger returns the position of the first trigger that starts at or
 // after from and ends within buf, or -1.
 func firstTrigger(buf []byte, from int) int {
-	if !useAVX2 {
-		return firstTriggerIndex(buf, from)
-	}
-	// Positions below n are examined 32 at a time; loads reach up to
-	// n-1+pairMaxOff+31 < len(buf).
-	n := from
-	if room := len(buf) - pairMaxOff - 32; room > from {
-		n = from + (room-from)/32*32
-	}
-	for p := from; p < n; {
-		off, mask := pairScan(&buf[p], n-p, &pairTab[0], len(pairTab))
-		if mask == 0 {
-			break
-		}
-		q := p + off
-		for mask != 0 {
-			i := q + bits.TrailingZeros32(mask)
-			mask &= mask - 1
-			for k := range pairTab {
-				e := &pairTab[k]
-				if buf[i+int(e.o1)] == e.c1[0] && buf[i+int(e.o2)] == e.c2[0] && bytes.HasPrefix(buf[i:], triggers[k]) {
-					return i
-				}
-			}
-		}
-		p = q + 32
-	}
-	// The tail, shorter than a block plus the longest anchor offset.
-	return firstTriggerIndex(buf, n)
+	p, _ := triggerSet.Index(buf, from)
+	return p
 }
 
-// firstTriggerIndex is firstTrigger by one bytes.Index per trigger.
+// firstTriggerIndex is firstTrigger by one bytes.Index per trigger: what the
+// tests compare it with.
 func firstTriggerIndex(buf []byte, from int) int {
 	best := -1
 	for _, t := range triggers {

@@ -3,41 +3,20 @@ package parser
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
-// TestFirstTrigger checks the AVX2 search against one bytes.Index per
-// trigger, at every start, on text with triggers planted at random places
-// (block edges, buffer ends, partial triggers, anchor bytes without the rest).
+// TestFirstTrigger checks the one-pass trigger search against one
+// bytes.Index per trigger on generated log text, from every line start and
+// from just after every hit.
 func TestFirstTrigger(t *testing.T) {
-	if !useAVX2 {
-		t.Skip("no AVX2: firstTrigger is firstTriggerIndex")
-	}
-	for _, tr := range triggers {
-		o1, o2 := anchors(tr)
-		t.Logf("%-20q anchors %q@%d %q@%d", tr, tr[o1], o1, tr[o2], o2)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	filler := []byte("the quick brown fox jumps over a lazy dog; Credential redentia uthori IMD AADST az logi zdy ")
-	for iter := 0; iter < 3000; iter++ {
-		n := rng.IntN(600)
-		buf := make([]byte, n)
-		for i := range buf {
-			buf[i] = filler[rng.IntN(len(filler))]
-		}
-		for k := rng.IntN(4); k > 0 && n > 0; k-- {
-			tr := triggers[rng.IntN(len(triggers))]
-			if rng.IntN(3) == 0 {
-				tr = tr[:rng.IntN(len(tr))] // partial
-			}
-			at := rng.IntN(n)
-			copy(buf[at:], tr)
-		}
-		for from := 0; from <= n; from++ {
-			got, want := firstTrigger(buf, from), firstTriggerIndex(buf, from)
-			if got != want {
-				t.Fatalf("iter %d, from %d: got %d, want %d in %q", iter, from, got, want, buf)
-			}
+	text := []byte(strings.Repeat("2024-06-16T01:34:20Z INFO ManagedIdentityCredential.GetToken() acquired a token; "+
+		"user not authorized? IMDS probe; managed identity; run az login or azd auth login; Connect-AzAccount; "+
+		"Identity not found; AADSTS7000215 ClientSecretCredential\n", 50))
+	for from := 0; from < len(text); from++ {
+		if got, want := firstTrigger(text, from), firstTriggerIndex(text, from); got != want {
+			t.Fatalf("from %d: got %d, want %d", from, got, want)
 		}
 	}
 }
@@ -77,30 +56,4 @@ func TestWordSet(t *testing.T) {
 			t.Fatalf("%q: got failure=%v success=%v, want %v %v", b, f, s, wf, ws)
 		}
 	}
-}
-
-// BenchmarkFirstTrigger measures the trigger search alone over text with no
-// trigger, 1 MiB at a time.
-func BenchmarkFirstTrigger(b *testing.B) {
-	buf := make([]byte, 1<<20)
-	words := []byte("the quick brown fox jumps over a lazy dog while logging every request, response and retry; ")
-	for i := range buf {
-		buf[i] = words[i%len(words)]
-	}
-	b.Run("pairs", func(b *testing.B) {
-		b.SetBytes(int64(len(buf)))
-		for b.Loop() {
-			if firstTrigger(buf, 0) >= 0 {
-				b.Fatal("hit")
-			}
-		}
-	})
-	b.Run("index", func(b *testing.B) {
-		b.SetBytes(int64(len(buf)))
-		for b.Loop() {
-			if firstTriggerIndex(buf, 0) >= 0 {
-				b.Fatal("hit")
-			}
-		}
-	})
 }

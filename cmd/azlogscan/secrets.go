@@ -30,10 +30,11 @@ func redactRecord(t string) (string, []string) {
 	return string(out), kinds
 }
 
-// findSecrets is the parser's block-level secret search: one pass of
-// redact's detectors over the block, allocating only when it finds one.
+// findSecrets is the parser's block-level secret search: one pass finds the
+// lines holding a trigger word, and only those run through redact's
+// detectors; it allocates only when it finds a secret.
 func findSecrets(dst []parser.SecretHit, block []byte) []parser.SecretHit {
-	for _, h := range redact.AppendHits(nil, block) {
+	for _, h := range redact.AppendLineHits(nil, block) {
 		dst = append(dst, parser.SecretHit{Kind: h.Kind, Start: h.Start})
 	}
 	return dst

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"fmt"
 	"github.com/azlogscan/azlogscan/parser/internal/benchutil"
 	"os"
 	"path/filepath"
@@ -386,5 +387,30 @@ func TestSplices(t *testing.T) {
 		}
 		out, hits := Bytes(nil, b)
 		checkInvariants(t, b, out, hits)
+	}
+}
+
+// AppendLineHits finds what AppendHits finds, line by line.
+func TestAppendLineHitsMatchesAppendHits(t *testing.T) {
+	var b bytes.Buffer
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "2024-05-01 INFO request %d ok Token refreshed for key rotation\n", i)
+		if i%17 == 0 {
+			b.WriteString(`POST /token client_secret=abc8Q~0123456789abcdefghijklmnopqrstuvwxyzAB&grant_type=client_credentials` + "\n")
+		}
+		if i%23 == 0 {
+			b.WriteString(`GET https://st.blob.core.windows.net/c/b?sv=2021&sig=AbCdEf0123456789%2BxyzXYZ%3D&se=2024` + "\n")
+		}
+	}
+	src := b.Bytes()
+	want := AppendHits(nil, src)
+	got := AppendLineHits(nil, src)
+	if len(want) == 0 || len(got) != len(want) {
+		t.Fatalf("AppendLineHits found %d, AppendHits %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("hit %d: %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }

@@ -1,6 +1,6 @@
-package parser
+package multi
 
-// pairScan is the AVX2 kernel of the trigger search (trigger_amd64.s).
+// pairScan is the AVX2 kernel of Index (multi_amd64.s).
 //
 //go:noescape
 func pairScan(p *byte, n int, tab *pairEntry, k int) (off int, mask uint32)

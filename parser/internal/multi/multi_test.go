@@ -1,0 +1,79 @@
+package multi
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+)
+
+var testWords = [][]byte{
+	[]byte("AADSTS"), []byte("redential"), []byte("uthoriz"), []byte("IMDS"), []byte("anaged "),
+	[]byte("az login"), []byte("Connect-AzAccount"), []byte("dentity not found"), []byte("auth login"),
+}
+
+// TestIndex checks the AVX2 search against one bytes.Index per word, at
+// every start, on text with words planted at random places (block edges,
+// buffer ends, partial words, anchor bytes without the rest).
+func TestIndex(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2: Index is indexEach")
+	}
+	for _, words := range [][][]byte{testWords, {[]byte("yJ"), []byte("Q~")}, {[]byte("ab")}} {
+		s := New(words)
+		for _, w := range words {
+			o1, o2 := Anchors(w)
+			t.Logf("%-20q anchors %q@%d %q@%d", w, w[o1], o1, w[o2], o2)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		filler := []byte("the quick brown fox jumps over a lazy dog; Credential redentia uthori IMD AADST az logi zdy yQ~a ")
+		for iter := 0; iter < 3000; iter++ {
+			n := rng.IntN(700)
+			buf := make([]byte, n)
+			for i := range buf {
+				buf[i] = filler[rng.IntN(len(filler))]
+			}
+			for k := rng.IntN(4); k > 0 && n > 0; k-- {
+				w := words[rng.IntN(len(words))]
+				if rng.IntN(3) == 0 {
+					w = w[:rng.IntN(len(w))] // partial
+				}
+				copy(buf[rng.IntN(n):], w)
+			}
+			for from := 0; from <= n; from++ {
+				gp, gw := s.Index(buf, from)
+				wp, ww := s.indexEach(buf, from)
+				if gp != wp || gw != ww {
+					t.Fatalf("iter %d, from %d: got %d (word %d), want %d (word %d) in %q", iter, from, gp, gw, wp, ww, buf)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkIndex measures the search alone over 1 MiB of text holding none
+// of the nine words, against one bytes.Index pass per word.
+func BenchmarkIndex(b *testing.B) {
+	buf := make([]byte, 1<<20)
+	text := []byte("the quick brown fox jumps over a lazy dog while logging every request, response and retry; ")
+	for i := range buf {
+		buf[i] = text[i%len(text)]
+	}
+	s := New(testWords)
+	b.Run("pairs", func(b *testing.B) {
+		b.SetBytes(int64(len(buf)))
+		for b.Loop() {
+			if p, _ := s.Index(buf, 0); p >= 0 {
+				b.Fatal("hit")
+			}
+		}
+	})
+	b.Run("bytes.Index", func(b *testing.B) {
+		b.SetBytes(int64(len(buf)))
+		for b.Loop() {
+			if p, _ := s.indexEach(buf, 0); p >= 0 {
+				b.Fatal("hit")
+			}
+		}
+	})
+	_ = bytes.Index
+}
