@@ -12,15 +12,18 @@ import (
 // each failure shape must contain at least one. Case-sensitive, and at most
 // maxTriggerLen bytes.
 var triggers = [][]byte{
-	[]byte("AADSTS"),            // every Entra failure
-	[]byte("redential"),         // credential type names, CredentialUnavailable*, "credentials"
-	[]byte("uthoriz"),           // AuthorizationFailed, "does not have authorization", Unauthorized
-	[]byte("IMDS"),              // managed identity endpoint failures
-	[]byte("anaged "),           // "Managed Identity", "managed identity"
-	[]byte("az login"),          // Azure CLI login required
-	[]byte("Connect-AzAccount"), // Azure PowerShell
-	[]byte("dentity not found"), // IMDS / pod identity body
-	[]byte("auth login"),        // azd auth login
+	[]byte("AADSTS"),             // every Entra failure
+	[]byte("redential"),          // credential type names, CredentialUnavailable*, "credentials"
+	[]byte("uthoriz"),            // AuthorizationFailed, "does not have authorization", Unauthorized
+	[]byte("IMDS"),               // managed identity endpoint failures
+	[]byte("anaged "),            // "Managed Identity", "managed identity"
+	[]byte("az login"),           // Azure CLI login required
+	[]byte("Connect-AzAccount"),  // Azure PowerShell
+	[]byte("dentity not found"),  // IMDS / pod identity body
+	[]byte("auth login"),         // azd auth login
+	[]byte("alServiceException"), // MsalServiceException, AdalServiceException
+	[]byte("MsalUiRequired"),     // MSAL.NET interaction required
+	[]byte("cquire token"),       // "Unable to acquire token for tenant", "Failed to acquire tokens"
 }
 
 const maxTriggerLen = 32
