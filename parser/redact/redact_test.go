@@ -193,7 +193,10 @@ func checkInvariants(t *testing.T, src, out []byte, hits []Hit) {
 	}
 	for _, h := range hits {
 		v := src[h.Start:h.End]
-		if len(v) < 6 || bytes.Contains(out, v) == false {
+		// Values shorter than 8 bytes can reappear by chance where a kept key
+		// meets its placeholder ("Authorization:tion:[" gives "Authorization:[REDACTED…"):
+		// the rebuilt-output check above already proves they were replaced.
+		if len(v) < 8 || bytes.Contains(out, v) == false {
 			continue
 		}
 		// The value may legitimately appear elsewhere in src, outside this hit.
