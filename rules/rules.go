@@ -240,9 +240,28 @@ func parseRule(line []byte) (Rule, *LoadError) {
 // and repeated fields by name; encoding/json would silently keep the last of
 // two equal keys.
 func checkKeys(line []byte) (string, error) {
-	dec := json.NewDecoder(bytes.NewReader(line))
+	return checkObject(line, "a rule must be a JSON object", topFields,
+		"known: id, name, category, action_by, description, mitigation, reference, benign, match",
+		func(key string, raw json.RawMessage) (string, error) {
+			if key != "match" {
+				return "", nil
+			}
+			f, err := checkObject(raw, "match must be an object", matchFields,
+				"known: aadsts, credential, signal, error_code, http_status, sdk, secret_kind", nil)
+			if err != nil {
+				return "match." + f, err
+			}
+			return "", nil
+		})
+}
+
+// checkObject checks that b is one JSON object whose keys are in known, each
+// once, and calls nested (if any) with each key's raw value.
+func checkObject(b []byte, notObject string, known map[string]bool, knownText string,
+	nested func(key string, raw json.RawMessage) (string, error)) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return "", fmt.Errorf("%w: a rule must be a JSON object", ErrInvalid)
+		return "", fmt.Errorf("%w: %s", ErrInvalid, notObject)
 	}
 	seen := map[string]bool{}
 	for dec.More() {
@@ -251,8 +270,8 @@ func checkKeys(line []byte) (string, error) {
 			return "", fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
 		key, _ := t.(string)
-		if !topFields[key] {
-			return key, fmt.Errorf("%w (known: id, name, category, action_by, description, mitigation, reference, benign, match)", ErrUnknownField)
+		if !known[key] {
+			return key, fmt.Errorf("%w (%s)", ErrUnknownField, knownText)
 		}
 		if seen[key] {
 			return key, fmt.Errorf("%w field", ErrDuplicate)
@@ -262,41 +281,10 @@ func checkKeys(line []byte) (string, error) {
 		if err := dec.Decode(&raw); err != nil {
 			return key, fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
-		if key == "match" {
-			if f, err := checkMatchKeys(raw); err != nil {
-				return "match." + f, err
+		if nested != nil {
+			if f, err := nested(key, raw); err != nil {
+				return f, err
 			}
-		}
-	}
-	return "", nil
-}
-
-func checkMatchKeys(raw json.RawMessage) (string, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	t, err := dec.Token()
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	if t != json.Delim('{') {
-		return "", fmt.Errorf("%w: match must be an object", ErrInvalid)
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrInvalid, err)
-		}
-		key, _ := t.(string)
-		if !matchFields[key] {
-			return key, fmt.Errorf("%w (known: aadsts, credential, signal, error_code, http_status, sdk, secret_kind)", ErrUnknownField)
-		}
-		if seen[key] {
-			return key, fmt.Errorf("%w field", ErrDuplicate)
-		}
-		seen[key] = true
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return key, fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
 	}
 	return "", nil
