@@ -462,13 +462,27 @@ func (s *Sink) Close(ctx context.Context) error {
 	if s.started {
 		// Drive flushes until every document has its result; retries are
 		// submitted by retryLoop meanwhile.
+		lastPending, since := int64(-1), time.Now()
 	wait:
 		for {
 			if err := s.bi.Flush(ctx); err != nil {
 				break
 			}
-			if s.Stats().Pending == 0 {
+			p := s.Stats().Pending
+			if p == 0 {
 				break
+			}
+			if p != lastPending {
+				lastPending, since = p, time.Now()
+			} else if time.Since(since) > closeStall {
+				// Flushed, nothing queued for retry, and still no result for
+				// some documents: submit them again (their _id makes that
+				// harmless), as often as a retriable failure would be; then
+				// give up on them, and the code below dead-letters them.
+				if !s.resubmitStalled() {
+					break
+				}
+				since = time.Now()
 			}
 			select {
 			case <-ctx.Done():
@@ -524,6 +538,39 @@ func (s *Sink) Close(ctx context.Context) error {
 			DeadLetterErr: dlErr, Unreported: unreported}
 	}
 	return nil
+}
+
+// closeStall is how long Close waits without any document getting its
+// result before it acts on the ones still pending.
+const closeStall = 5 * time.Second
+
+// resubmitStalled submits again the pending documents that have no result
+// and are not queued for retry; false when none may be retried any more.
+func (s *Sink) resubmitStalled() bool {
+	s.retryMu.Lock()
+	queued := make(map[*entry]bool, len(s.retryQ))
+	for _, e := range s.retryQ {
+		queued[e] = true
+	}
+	s.retryMu.Unlock()
+	s.pendMu.Lock()
+	var stalled []*entry
+	for e := range s.pending {
+		if !queued[e] && e.attempts <= s.cfg.MaxRetries {
+			stalled = append(stalled, e)
+		}
+	}
+	s.pendMu.Unlock()
+	if len(stalled) == 0 {
+		return len(queued) > 0
+	}
+	for _, e := range stalled {
+		s.retried.Add(1)
+		if err := s.submit(s.runCtx, e); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // budget bounds the bytes of documents not yet acknowledged.
