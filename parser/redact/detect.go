@@ -524,6 +524,14 @@ func pem(hits []Hit, src []byte, s int) []Hit {
 	if b < 0 || bytes.IndexByte(src[from+b:s], '\n') >= 0 {
 		return hits // an END line, or no BEGIN on this line
 	}
+	// Only a key type may stand between BEGIN and "PRIVATE KEY-----"
+	// ("RSA ", "EC ", "ENCRYPTED "), so that a later "PRIVATE KEY-----" on
+	// the line is not taken for a header (and redacting stays idempotent).
+	for _, c := range src[from+b+len("-----BEGIN ") : s-8] {
+		if !(c >= 'A' && c <= 'Z' || c == ' ') {
+			return hits
+		}
+	}
 	bs := s + 8
 	lim := min(len(src), bs+maxPEMLen)
 	be := bytes.Index(src[bs:lim], []byte("-----END"))
