@@ -384,7 +384,7 @@ var chainHeads = []string{
 	"Attempted credentials:", "failed to retrieve a token from the included credentials",
 	"ChainedTokenCredential authentication failed", "but failed to acquire a token for any of them",
 	"DefaultAzureCredential failed to retrieve a token", "DefaultAzureCredential: failed to acquire a token",
-	"DefaultAzureCredential authentication failed", "failed to retrieve a token from the included credentials",
+	"DefaultAzureCredential authentication failed",
 	"AggregateAuthenticationError", "ChainedTokenCredential => getToken() => ERROR",
 }
 

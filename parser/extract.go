@@ -89,7 +89,7 @@ func idAfter(t string, dots bool, labels ...string) string {
 			}
 			for n := 0; k < len(t) && n < 12; n++ {
 				c := t[k]
-				if c == ' ' || c == '"' || c == '\'' || c == ':' || c == '=' || c == '\n' || c == '\t' || c == '*' && k+1 < len(t) && t[k+1] == '*' && false {
+				if c == ' ' || c == '"' || c == '\'' || c == ':' || c == '=' || c == '\n' || c == '\t' {
 					k++
 					continue
 				}

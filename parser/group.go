@@ -7,6 +7,8 @@ import (
 	"strings"
 )
 
+// debugRecords (AZLOGSCAN_DEBUG_RECORDS=1) prints each parsed record's span,
+// strength and identity on stderr: for developers tuning the grouping.
 var debugRecords = os.Getenv("AZLOGSCAN_DEBUG_RECORDS") != ""
 
 // A record is one parsed log record around a trigger hit; records of one
@@ -60,14 +62,9 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 	} else {
 		r = parseRecord(raw, g.s.name, offset, line, g.s)
 	}
-	if r == nil {
-		return
-	}
 	if debugRecords {
 		fmt.Fprintf(os.Stderr, "record %d-%d strength=%d chain=%v cred=%s codes=%v trace=%s sig=%.60q\n", line, r.lastLine, r.strength, r.chain, r.f.Credential, r.f.AADSTS, r.f.TraceID, r.sig)
 	}
-	nl := int64(strings.Count(r.f.Message, "\n")) // 0: Message is one line
-	_ = nl
 	switch r.strength {
 	case mention:
 		return
@@ -429,8 +426,8 @@ func (g *grouper) flush() {
 	g.cluster = g.cluster[:0]
 }
 
-// parseRecord extracts a record's fields. It returns nil for records with
-// nothing to report.
+// parseRecord extracts a record's fields; a mention or a success comes back
+// with only its strength set.
 func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *record {
 	head := firstLine(raw)
 	t := normalize(raw)

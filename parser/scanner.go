@@ -374,7 +374,6 @@ func (s *Scanner) fill() bool {
 			return s.pos < s.end || n > 0
 		}
 		if n > 0 {
-			s.hits.grow()
 			return true
 		}
 	}
@@ -451,12 +450,10 @@ func (s *Scanner) fillChunks() bool {
 			s.end += n
 			s.stats.Bytes += int64(n)
 			s.carry = c.b[n:]
-			s.hits.grow()
 			return true
 		}
 		s.end += copy(s.buf[s.end:], c.b)
 		s.stats.Bytes += int64(len(c.b))
-		s.hits.grow()
 		return true
 	}
 }

@@ -68,8 +68,6 @@ func (c *hitCache) reset() {
 	c.upto = 0
 }
 
-func (c *hitCache) grow() {}
-
 func (c *hitCache) shift(n int) {
 	if c.pos >= 0 {
 		c.pos -= n

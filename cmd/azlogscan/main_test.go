@@ -401,3 +401,18 @@ func TestProgressAndColor(t *testing.T) {
 		t.Error("--color always wrote no colour")
 	}
 }
+
+// TestBenign: device-code polling is part of a normal sign-in; it is no
+// finding unless --include-benign asks for it, and then it says so.
+func TestBenign(t *testing.T) {
+	poll := []byte(`2024-05-01 10:00:00 DEBUG msal: {"error":"authorization_pending","error_description":"AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling. Trace ID: 1b2c3d4e-0000-4000-8000-000000000001 Correlation ID: 1b2c3d4e-0000-4000-8000-000000000002 Timestamp: 2024-05-01 10:00:00Z","error_codes":[70016]}` + "\n")
+	out, _, code := azlogscan(t, poll, "--format", "json")
+	if code != exitOK || out != "" {
+		t.Errorf("device-code polling reported: exit %d\n%s", code, out)
+	}
+	out, _, code = azlogscan(t, poll, "--format", "json", "--include-benign")
+	ds := docs(t, out)
+	if code != exitFindings || len(ds) != 1 || get(ds[0], "azlogscan.benign") != true {
+		t.Errorf("--include-benign: exit %d\n%s", code, out)
+	}
+}
