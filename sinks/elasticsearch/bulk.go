@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
@@ -84,56 +83,65 @@ func newHTTPError(res *http.Response) *HTTPError {
 }
 
 // bulkTransport sits between the BulkIndexer and the client. For a _bulk
-// request it keeps a copy of the request body (to tell which documents the
-// response leaves out), turns a non-2xx answer into an *HTTPError the item
-// callbacks can classify, and hands the body copy to bulkDecoder through the
-// response body.
+// request it sends a private copy of the request body, keeps that copy to
+// tell which documents the response leaves out, turns a non-2xx answer into
+// an *HTTPError the item callbacks can classify, and hands the copy to
+// bulkDecoder through the response body.
+//
+// Why a private copy: esutil's workers pass their reusable buffer itself as
+// the request body and refill it as soon as the response is in. net/http may
+// still be reading a request body after RoundTrip has returned (its contract
+// allows that, for instance when a request is retried on another
+// connection); reading the live buffer then drains the items the worker has
+// just written, so the next request went out with some documents twice and
+// others never, and those never got a result. Nothing but this transport
+// reads the worker's buffer now, and only while the worker waits for it.
 type bulkTransport struct {
 	next esapi.Transport
 }
 
-var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 func (t bulkTransport) Perform(req *http.Request) (*http.Response, error) {
-	if !strings.HasSuffix(req.URL.Path, "/_bulk") || req.GetBody == nil {
+	if !strings.HasSuffix(req.URL.Path, "/_bulk") || req.Body == nil || req.Body == http.NoBody {
 		return t.next.Perform(req)
 	}
-	sent := bodyPool.Get().(*bytes.Buffer)
-	sent.Reset()
-	if rc, err := req.GetBody(); err == nil {
-		_, err = sent.ReadFrom(rc)
-		_ = rc.Close()
-		if err != nil {
-			sent.Reset()
+	src := req.Body
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			src = rc
 		}
 	}
+	var sent []byte
+	if req.ContentLength > 0 {
+		sent = make([]byte, 0, req.ContentLength)
+	}
+	buf := bytes.NewBuffer(sent)
+	_, err := buf.ReadFrom(src)
+	if src != req.Body {
+		_ = src.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the bulk request body: %w", err)
+	}
+	sent = buf.Bytes()
+	req.Body = io.NopCloser(bytes.NewReader(sent))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(sent)), nil }
+	req.ContentLength = int64(len(sent))
 	res, err := t.next.Perform(req)
 	if err != nil {
-		bodyPool.Put(sent)
 		return nil, err
 	}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
-		bodyPool.Put(sent)
 		return nil, newHTTPError(res)
 	}
 	res.Body = &bulkBody{ReadCloser: res.Body, sent: sent}
 	return res, nil
 }
 
-// bulkBody is a _bulk response body that remembers the request's body.
+// bulkBody is a _bulk response body that remembers the request's body. The
+// copy is not pooled: net/http may read it after the response is closed.
 type bulkBody struct {
 	io.ReadCloser
-	sent *bytes.Buffer
-}
-
-func (b *bulkBody) Close() error {
-	if b.sent != nil {
-		if b.sent.Cap() <= 8<<20 {
-			bodyPool.Put(b.sent)
-		}
-		b.sent = nil
-	}
-	return b.ReadCloser.Close()
+	sent []byte
 }
 
 // bulkDecoder decodes a _bulk response and makes its items line up with the
@@ -158,10 +166,10 @@ func (bulkDecoder) UnmarshalFromReader(r io.Reader, blk *esutil.BulkIndexerRespo
 	}
 	blk.Took, blk.HasErrors, blk.Items = raw.Took, raw.Errors, raw.Items
 	body, ok := r.(*bulkBody)
-	if !ok || body.sent == nil || body.sent.Len() == 0 {
+	if !ok || len(body.sent) == 0 {
 		return nil
 	}
-	ids := sentIDs(body.sent.Bytes())
+	ids := sentIDs(body.sent)
 	inconsistent := len(raw.Error) > 0 && string(raw.Error) != "null"
 	if !inconsistent && len(raw.Items) == len(ids) {
 		return nil // the normal case: one item per document, in order

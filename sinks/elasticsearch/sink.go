@@ -479,6 +479,8 @@ func (s *Sink) Close(ctx context.Context) error {
 				// some documents: submit them again (their _id makes that
 				// harmless), as often as a retriable failure would be; then
 				// give up on them, and the code below dead-letters them.
+				// A safety net: the one way this happened (a request body
+				// read after its response, see bulkTransport) is closed.
 				if !s.resubmitStalled() {
 					break
 				}

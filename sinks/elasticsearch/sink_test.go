@@ -1,11 +1,13 @@
 package elasticsearch
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -674,5 +677,95 @@ func writeCertPEM(t *testing.T, path string, srv *httptest.Server) {
 	b := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// lateBodyReader is a transport that, like net/http when it retries a request
+// on another connection, sends a copy of the body (GetBody) and reads the
+// request's own Body later, after RoundTrip has returned.
+type lateBodyReader struct {
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	late [][]byte // what each late read saw
+	sent [][]byte // what was sent
+}
+
+func (l *lateBodyReader) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.GetBody == nil {
+		return http.DefaultTransport.RoundTrip(req)
+	}
+	own := req.Body
+	r2 := req.Clone(req.Context())
+	r2.Body, _ = req.GetBody()
+	sent, _ := io.ReadAll(r2.Body)
+	r2.Body = io.NopCloser(bytes.NewReader(sent))
+	res, err := http.DefaultTransport.RoundTrip(r2)
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		time.Sleep(2 * time.Millisecond)
+		b, _ := io.ReadAll(own)
+		own.Close()
+		l.mu.Lock()
+		l.late = append(l.late, b)
+		l.sent = append(l.sent, sent)
+		l.mu.Unlock()
+	}()
+	return res, err
+}
+
+// A request body read after the response is in (as net/http may) must not
+// take documents from the next request: each document is sent exactly once,
+// and none waits for Close to find it without a result.
+func TestRequestBodyReadLate(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeES(t)
+	var received sync.Map // _id → times received
+	f.bulk = func(_ int, items []fakeItem) (int, []byte) {
+		for _, it := range items {
+			n, _ := received.LoadOrStore(it.ID, new(atomic.Int64))
+			n.(*atomic.Int64).Add(1)
+		}
+		return 0, nil
+	}
+	tr := &lateBodyReader{}
+	cfg := testConfig(t, f.URL)
+	cfg.Transport = tr
+	cfg.FlushInterval = time.Hour
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 400
+	for i := range n {
+		if err := s.Write(ctx, testFinding("app.log", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tr.wg.Wait()
+	if st := s.Stats(); st.Indexed != n || st.Retried != 0 {
+		t.Errorf("stats %+v, want %d indexed without retries", st, n)
+	}
+	if f.indexed() != n {
+		t.Errorf("server has %d documents, want %d", f.indexed(), n)
+	}
+	twice := 0
+	received.Range(func(_, v any) bool {
+		if v.(*atomic.Int64).Load() > 1 {
+			twice++
+		}
+		return true
+	})
+	if twice > 0 {
+		t.Errorf("%d documents sent more than once", twice)
+	}
+	for i := range tr.late {
+		if !bytes.Equal(tr.late[i], tr.sent[i]) {
+			t.Errorf("request %d: a late read of its body saw %d bytes that differ from the %d sent", i, len(tr.late[i]), len(tr.sent[i]))
+			break
+		}
 	}
 }
