@@ -1,54 +1,67 @@
 // Package multi searches a buffer for the first occurrence of any of a few
-// short literal words, in one pass.
+// dozen short literal words, in one pass.
 //
 // bytes.Index runs a pass per word, and for a word that starts with a common
-// lowercase letter ("redential", "anaged ") it runs at 2 GB/s or less: its
-// first-byte IndexByte stops every few bytes. A Set instead compares, at
-// every position, two bytes of each word (its two rarest, by a rough
-// frequency order of log text), 32 positions at a time with AVX2, and checks
-// the whole word only where both match: one pass for all words, about
-// 5 GB/s for nine words. Without AVX2 (or off amd64) it falls back to one
-// bytes.Index per word.
+// lowercase letter ("redential", "key") it runs at 2 GB/s or less: its
+// first-byte IndexByte stops every few bytes. A Set instead takes from each
+// word a fingerprint of up to three consecutive bytes (its rarest, by a rough
+// frequency table of log text) and puts the words in eight buckets. At every
+// position it looks up the low and the high nibble of the three bytes there
+// in six 16-entry tables whose entries are bucket bits (the "Teddy" method
+// of Hyperscan and of the Rust aho-corasick crate), 32 or 64 positions at a
+// time with AVX2 byte shuffles; only where a bucket's bit survives all six
+// lookups are that bucket's words compared whole. The cost per byte does not
+// grow with the number of words. Without AVX2 (or off amd64) it falls back
+// to one bytes.Index per word.
 package multi
 
 import (
 	"bytes"
+	"math"
 	"math/bits"
-	"strings"
+	"slices"
 )
 
 // A Set is an immutable list of words to search for; it is safe for
 // concurrent use.
 type Set struct {
-	words  [][]byte
-	tab    []pairEntry
-	maxOff int // largest anchor offset
-	maxLen int
+	words   [][]byte
+	fp      []int    // offset of each word's fingerprint in the word
+	buckets [8][]int // word indices, ascending
+	tab     teddyTab
+	maxFP   int // largest fingerprint offset
+	maxLen  int
 }
 
-// pairEntry is one word's two anchor bytes, broadcast, and their offsets in
-// the word; the layout (96 bytes) is read by pairScan (multi_amd64.s).
-type pairEntry struct {
-	c1, c2 [32]byte
-	o1, o2 int64
-	_      [16]byte
+// teddyTab is the kernel's table, read by teddyScan (multi_amd64.s): for
+// fingerprint byte j (0 to 3), a low-nibble and a high-nibble table of
+// bucket bits, each repeated in both 128-bit lanes; then 32 times 0x0f.
+type teddyTab struct {
+	m   [2 * fpLen][32]byte // lo0, hi0, lo1, hi1, ...
+	nib [32]byte
 }
+
+// fpLen is the number of fingerprint bytes.
+const fpLen = 4
+
+// lowerRun is how much likelier a run of lowercase letters is in log text
+// than its letters' frequencies make it.
+const lowerRun = 30
 
 // New returns a Set of words, each at least 2 and at most 64 bytes long.
 func New(words [][]byte) *Set {
-	s := &Set{words: words, tab: make([]pairEntry, len(words))}
+	s := &Set{words: words, fp: make([]int, len(words))}
 	for i, w := range words {
 		if len(w) < 2 || len(w) > 64 {
 			panic("multi: word length out of range: " + string(w))
 		}
-		o1, o2 := Anchors(w)
-		e := &s.tab[i]
-		e.o1, e.o2 = int64(o1), int64(o2)
-		for j := range e.c1 {
-			e.c1[j], e.c2[j] = w[o1], w[o2]
-		}
-		s.maxOff = max(s.maxOff, o1, o2)
+		s.fp[i] = Fingerprint(w)
+		s.maxFP = max(s.maxFP, s.fp[i])
 		s.maxLen = max(s.maxLen, len(w))
+	}
+	s.assign()
+	for j := range s.tab.nib {
+		s.tab.nib[j] = 0x0f
 	}
 	return s
 }
@@ -56,88 +69,230 @@ func New(words [][]byte) *Set {
 // MaxLen is the length of the longest word.
 func (s *Set) MaxLen() int { return s.maxLen }
 
-// commonness ranks bytes by how often they occur in log text (higher is
-// more common): spaces and lowercase letters by English frequency above
-// digits and punctuation, uppercase letters rarer.
-func commonness(c byte) int {
-	const lower = "zqjxkvbpygfwmucldrhsnioate" // rarest first
+// freq is a rough probability of byte c in log text: spaces, lowercase
+// letters by English frequency, digits, punctuation, uppercase rarest.
+func freq(c byte) float64 {
+	const lower = "etaoinsrhldcumfpgwybvkxjqz" // most common first
 	switch {
 	case c == ' ':
-		return 100
+		return 0.12
 	case c >= 'a' && c <= 'z':
-		return 60 + strings.IndexByte(lower, c)
+		return 0.07 * math.Pow(0.86, float64(bytes.IndexByte([]byte(lower), c)))
 	case c >= '0' && c <= '9':
-		return 50
+		return 0.015
 	case c >= 'A' && c <= 'Z':
-		return 20 + strings.IndexByte(lower, c+'a'-'A')
+		return 0.006 * math.Pow(0.9, float64(bytes.IndexByte([]byte(lower), c+'a'-'A')))
+	case c < 0x20 || c >= 0x7f:
+		return 0.0005
 	default:
-		return 45
+		return 0.008
 	}
 }
 
-// Anchors returns the offsets of the two rarest bytes of w (on a tie, the
-// pair farther apart), the bytes a Set compares before checking w whole.
-func Anchors(w []byte) (o1, o2 int) {
-	o1 = -1
-	for i, c := range w {
-		if o1 < 0 || commonness(c) <= commonness(w[o1]) {
-			o1 = i
+// Fingerprint returns the offset of w's fingerprint: the fpLen consecutive
+// bytes (all of w when shorter) least likely in log text. Letter frequencies
+// alone would make a run of lowercase letters look rare; in logs it is
+// often part of a common word ("log" in "logging", "wor" in "worker"), so a
+// run without an uppercase letter, digit, space or punctuation counts as
+// far likelier.
+func Fingerprint(w []byte) int {
+	best, bestP := 0, math.Inf(1)
+	for o := 0; o+fpLen <= len(w) || o == 0; o++ {
+		p, lower := 1.0, true
+		for j := o; j < min(o+fpLen, len(w)); j++ {
+			p *= freq(w[j])
+			lower = lower && w[j] >= 'a' && w[j] <= 'z'
+		}
+		if lower {
+			p *= lowerRun
+		}
+		if p < bestP {
+			best, bestP = o, p
 		}
 	}
-	o2 = -1
-	for i, c := range w {
-		if i != o1 && (o2 < 0 || commonness(c) < commonness(w[o2]) ||
-			commonness(c) == commonness(w[o2]) && abs(i-o1) > abs(o2-o1)) {
-			o2 = i
-		}
-	}
-	return o1, o2
+	return best
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// assign puts each word in one of the eight buckets, greedily where its
+// fingerprint adds the least to the buckets' estimated false-candidate
+// rate (a bucket matches the product of its per-byte nibble sets), and
+// fills the tables.
+func (s *Set) assign() {
+	type bucket struct{ lo, hi [fpLen]uint16 } // nibble sets per fingerprint byte
+	var bs [8]bucket
+	add := func(b bucket, w []byte, o int) bucket {
+		for j := range fpLen {
+			if o+j >= len(w) {
+				b.lo[j], b.hi[j] = 0xffff, 0xffff // a short word: any byte
+				continue
+			}
+			c := w[o+j]
+			b.lo[j] |= 1 << (c & 15)
+			b.hi[j] |= 1 << (c >> 4)
+		}
+		return b
 	}
-	return x
+	rate := func(b bucket) float64 {
+		all, lower := 1.0, 1.0
+		for j := range fpLen {
+			if b.lo[j] == 0 {
+				return 0 // empty bucket
+			}
+			p, pl := 0.0, 0.0
+			for c := range 256 {
+				if b.lo[j]&(1<<(c&15)) != 0 && b.hi[j]&(1<<(c>>4)) != 0 {
+					p += freq(byte(c))
+					if c >= 'a' && c <= 'z' {
+						pl += freq(byte(c))
+					}
+				}
+			}
+			all *= p
+			lower *= pl
+		}
+		return all + (lowerRun-1)*lower
+	}
+	// Likeliest fingerprints first, so the rare ones fill in around them.
+	order := make([]int, len(s.words))
+	for i := range order {
+		order[i] = i
+	}
+	fpRate := func(k int) float64 { return rate(add(bucket{}, s.words[k], s.fp[k])) }
+	slices.SortStableFunc(order, func(a, b int) int {
+		ra, rb := fpRate(a), fpRate(b)
+		switch {
+		case ra > rb:
+			return -1
+		case ra < rb:
+			return 1
+		}
+		return 0
+	})
+	for _, k := range order {
+		best, bestCost := 0, math.Inf(1)
+		for b := range bs {
+			cost := rate(add(bs[b], s.words[k], s.fp[k])) - rate(bs[b])
+			if cost < bestCost {
+				best, bestCost = b, cost
+			}
+		}
+		bs[best] = add(bs[best], s.words[k], s.fp[k])
+		s.buckets[best] = append(s.buckets[best], k)
+	}
+	for b := range bs {
+		slices.Sort(s.buckets[b])
+		for j := range fpLen {
+			for nib := range 16 {
+				if bs[b].lo[j]&(1<<nib) != 0 {
+					s.tab.m[2*j][nib] |= 1 << b
+					s.tab.m[2*j][nib+16] |= 1 << b
+				}
+				if bs[b].hi[j]&(1<<nib) != 0 {
+					s.tab.m[2*j+1][nib] |= 1 << b
+					s.tab.m[2*j+1][nib+16] |= 1 << b
+				}
+			}
+		}
+	}
+}
+
+// bucketsAt returns the bucket bits of the fingerprints that may start at
+// buf[i] (bytes past the end count as 0, which no table entry accepts
+// unless a short word's bucket accepts anything there).
+func (s *Set) bucketsAt(buf []byte, i int) uint8 {
+	m := uint8(0xff)
+	for j := range fpLen {
+		var c byte
+		if i+j < len(buf) {
+			c = buf[i+j]
+		}
+		m &= s.tab.m[2*j][c&15] & s.tab.m[2*j+1][c>>4]
+		if m == 0 {
+			break
+		}
+	}
+	return m
+}
+
+// verify checks the words of buckets m whose fingerprint would be at
+// buf[i], and improves (best, bestK): the earliest start at or after from,
+// the lowest word index on a tie.
+func (s *Set) verify(buf []byte, i, from int, m uint8, best, bestK int) (int, int) {
+	for m != 0 {
+		b := bits.TrailingZeros8(m)
+		m &= m - 1
+		for _, k := range s.buckets[b] {
+			st := i - s.fp[k]
+			w := s.words[k]
+			if st < from || st+len(w) > len(buf) || (best >= 0 && (st > best || st == best && k > bestK)) {
+				continue
+			}
+			if string(buf[st:st+len(w)]) == string(w) {
+				best, bestK = st, k
+			}
+		}
+	}
+	return best, bestK
 }
 
 // Index returns the start of the first word that starts at or after from and
-// ends within buf, and which word it is; -1, -1 if there is none.
+// ends within buf, and which word it is (the first in the Set's order when
+// several start there); -1, -1 if there is none.
 func (s *Set) Index(buf []byte, from int) (pos, word int) {
-	if !useAVX2 || len(s.tab) == 0 {
+	if !useAVX2 || len(s.words) == 0 {
 		return s.indexEach(buf, from)
 	}
-	// Positions below n are examined 32 at a time; loads reach up to
-	// n-1+maxOff+31 < len(buf).
-	n := from
-	if room := len(buf) - s.maxOff - 32; room > from {
-		n = from + (room-from)/32*32
+	if from < 0 {
+		from = 0
 	}
-	for p := from; p < n; {
-		off, mask := pairScan(&buf[p], n-p, &s.tab[0], len(s.tab))
+	best, bestK := -1, -1
+	// Fingerprint positions are scanned from from up to end; once a word is
+	// found, only fingerprints up to maxFP bytes past its start can belong
+	// to a word that starts as early.
+	end := len(buf)
+	// Blocks of 32 positions starting below vecEnd can load p[i+31+fpLen-1].
+	vecEnd := len(buf) - (32 + fpLen - 2)
+	p := from
+	for p < vecEnd && p < end {
+		off, mask := teddyScan(&buf[p], min(end, vecEnd)-p, &s.tab)
 		if mask == 0 {
+			p += off
 			break
 		}
 		q := p + off
 		for mask != 0 {
 			i := q + bits.TrailingZeros32(mask)
 			mask &= mask - 1
-			for k := range s.tab {
-				e := &s.tab[k]
-				if buf[i+int(e.o1)] == e.c1[0] && buf[i+int(e.o2)] == e.c2[0] && bytes.HasPrefix(buf[i:], s.words[k]) {
-					return i, k
+			if i >= end {
+				break
+			}
+			if m := s.bucketsAt(buf, i); m != 0 {
+				best, bestK = s.verify(buf, i, from, m, best, bestK)
+				if best >= 0 {
+					end = min(end, best+s.maxFP+1)
 				}
 			}
 		}
 		p = q + 32
 	}
-	// The tail, shorter than a block plus the largest anchor offset.
-	return s.indexEach(buf, n)
+	// The tail, where a block would read past the end: position by position.
+	for i := p; i < end; i++ {
+		if m := s.bucketsAt(buf, i); m != 0 {
+			best, bestK = s.verify(buf, i, from, m, best, bestK)
+			if best >= 0 {
+				end = min(end, best+s.maxFP+1)
+			}
+		}
+	}
+	return best, bestK
 }
 
 // indexEach is Index by one bytes.Index per word.
 func (s *Set) indexEach(buf []byte, from int) (pos, word int) {
 	pos, word = -1, -1
+	if from > len(buf) {
+		return pos, word
+	}
 	for k, w := range s.words {
 		if j := bytes.Index(buf[from:], w); j >= 0 && (pos < 0 || from+j < pos) {
 			pos, word = from+j, k

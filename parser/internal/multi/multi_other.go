@@ -2,8 +2,8 @@
 
 package multi
 
-func pairScan(p *byte, n int, tab *pairEntry, k int) (off int, mask uint32) {
-	panic("multi: pairScan without AVX2")
+func teddyScan(p *byte, n int, tab *teddyTab) (off int, mask uint32) {
+	panic("multi: teddyScan without AVX2")
 }
 
 const useAVX2 = false

@@ -11,6 +11,20 @@ var testWords = [][]byte{
 	[]byte("az login"), []byte("Connect-AzAccount"), []byte("dentity not found"), []byte("auth login"),
 }
 
+// secretWords are parser/redact's triggers at the time of writing: many
+// words, some of two bytes, several sharing letters in other cases.
+var secretWords = words("yJ", "Q~", "_secret", "Secret", "SECRET", "word", "wd", "WORD", "WD", "_token",
+	"Token", "_TOKEN", "_assertion", "Assertion", "_ASSERTION", "&sig", "?sig", ";sig", "%26sig",
+	"uthorization", "UTHORIZATION", "y-h", "y-H", "y_h", "Y-H", "Y_H", "Key", "key", "KEY")
+
+func words(ws ...string) [][]byte {
+	out := make([][]byte, len(ws))
+	for i, w := range ws {
+		out[i] = []byte(w)
+	}
+	return out
+}
+
 // TestIndex checks the AVX2 search against one bytes.Index per word, at
 // every start, on text with words planted at random places (block edges,
 // buffer ends, partial words, anchor bytes without the rest).
@@ -18,14 +32,17 @@ func TestIndex(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2: Index is indexEach")
 	}
-	for _, words := range [][][]byte{testWords, {[]byte("yJ"), []byte("Q~")}, {[]byte("ab")}} {
+	sets := [][][]byte{testWords, secretWords, words("yJ", "Q~"), words("ab"), words("aa", "aaa", "ba"),
+		words("Secret", "secret", "SECRET", "Secrets")}
+	for _, words := range sets {
 		s := New(words)
-		for _, w := range words {
-			o1, o2 := Anchors(w)
-			t.Logf("%-20q anchors %q@%d %q@%d", w, w[o1], o1, w[o2], o2)
+		for b, ks := range s.buckets {
+			for _, k := range ks {
+				t.Logf("bucket %d: %-20q fingerprint at %d", b, words[k], s.fp[k])
+			}
 		}
 		rng := rand.New(rand.NewPCG(1, 2))
-		filler := []byte("the quick brown fox jumps over a lazy dog; Credential redentia uthori IMD AADST az logi zdy yQ~a ")
+		filler := []byte("the quick brown fox jumps over a lazy dog; Credential redentia uthori IMD AADST az logi zdy yQ~a Secre KEy y-_h &si aab ")
 		for iter := 0; iter < 3000; iter++ {
 			n := rng.IntN(700)
 			buf := make([]byte, n)
@@ -59,10 +76,19 @@ func BenchmarkIndex(b *testing.B) {
 		buf[i] = text[i%len(text)]
 	}
 	s := New(testWords)
-	b.Run("pairs", func(b *testing.B) {
+	b.Run("teddy", func(b *testing.B) {
 		b.SetBytes(int64(len(buf)))
 		for b.Loop() {
 			if p, _ := s.Index(buf, 0); p >= 0 {
+				b.Fatal("hit")
+			}
+		}
+	})
+	sec := New(secretWords)
+	b.Run("teddy-29-words", func(b *testing.B) {
+		b.SetBytes(int64(len(buf)))
+		for b.Loop() {
+			if p, _ := sec.Index(buf, 0); p >= 0 {
 				b.Fatal("hit")
 			}
 		}
