@@ -85,15 +85,27 @@ func classify(key []byte) string {
 
 // keyValue looks for a key containing src[ts:te] followed by a separator and a value.
 func keyValue(hits []Hit, src []byte, ts, te int) []Hit {
-	ks := ts
+	ks, ke, kind := keyAt(src, ts, te)
+	if kind == "" {
+		return hits
+	}
+	return keyValueHit(hits, src, ks, ke, kind)
+}
+
+// keyAt finds the key src[ks:ke] around src[ts:te] and the kind of secret it names ("" for
+// none). It reads at most maxKeyLen+10 bytes before ts and maxKeyLen after te, and stops at
+// any byte that is no key byte ('\n' included), so it gives the same answer on a line as on
+// the block that holds it.
+func keyAt(src []byte, ts, te int) (ks, ke int, kind string) {
+	ks = ts
 	for ks > 0 && ts-ks < maxKeyLen && isKeyChar(src[ks-1]) {
 		ks--
 	}
-	ke := te
+	ke = te
 	for ke < len(src) && isKeyChar(src[ke]) {
 		ke++
 		if ke-ks > maxKeyLen {
-			return hits
+			return 0, 0, ""
 		}
 	}
 	// A key ends in a letter: "password." at the end of a sentence is no key.
@@ -101,15 +113,17 @@ func keyValue(hits []Hit, src []byte, ts, te int) []Hit {
 		ke--
 	}
 	if ke-ks > maxKeyLen {
-		return hits
+		return 0, 0, ""
 	}
 	if ks >= 10 && string(src[ks-10:ks]) == "[REDACTED:" {
-		return hits // our own placeholder names a kind: [REDACTED:client_secret]
+		return 0, 0, "" // our own placeholder names a kind: [REDACTED:client_secret]
 	}
-	kind := classify(src[ks:ke])
-	if kind == "" {
-		return hits
-	}
+	return ks, ke, classify(src[ks:ke])
+}
+
+// keyValueHit parses the separator and value after the key src[ks:ke] of the given kind
+// and adds the value as a hit, unless it is missing or masked.
+func keyValueHit(hits []Hit, src []byte, ks, ke int, kind string) []Hit {
 	vs, ve, ok := value(src, ke, kind)
 	if !ok {
 		return hits
