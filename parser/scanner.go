@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -132,19 +133,33 @@ type Scanner struct {
 	out    []*Finding // ready to hand out
 	cur    *Finding
 	stats  Stats
-	chunks chan chunk // Idle mode
-	carry  []byte     // Idle mode: the part of a chunk that did not fit
+	chunks chan chunk  // from the read-ahead goroutine
+	free   chan []byte // spare buffers back to it
+	carry  []byte      // the part of a chunk that did not fit
+	held   []byte      // the buffer carry is in, handed back once used
 	idle   *time.Timer
 	done   int // end of the last processed record: records never overlap
 
 	// Block-level secret search (SetSecretFinder).
 	sp       int         // window position searched for secrets up to
 	slines   lineCounter // line numbers for the secret search
-	shits    []SecretHit // reused
 	secq     []*Finding  // line-level secret findings not yet handed out, by offset
 	secLine  int64       // line of the last line-level secret finding
 	secKinds []string    // kinds already reported on secLine
 	seen     []seenSecret
+	sj       secretJob
+}
+
+// secretJob is one run of the SecretFinder over pieces of the window, in a
+// goroutine while the scanner parses the same window (which neither
+// changes): the two halves of the work on two cores. Its results are
+// applied (secretAt) before the window moves and before a finding is
+// handed out, so the output is the same as a search in line.
+type secretJob struct {
+	wg     sync.WaitGroup
+	active bool
+	pieces [][2]int    // window spans to search
+	hits   []SecretHit // Start is a window position
 }
 
 // seenSecret is a line-level secret finding, kept while a record may still
@@ -154,13 +169,25 @@ type seenSecret struct {
 	kind   string
 }
 
+// chunk is a piece of input from the read-ahead goroutine: b is one of the
+// scanner's spare buffers, handed back through free once copied.
 type chunk struct {
 	b   []byte
 	err error
 }
 
+// readAhead is how many spare buffers the read-ahead goroutine fills while
+// the scanner parses: reading (and decompressing) runs on another core.
+const readAhead = 2
+
 // NewScanner returns a Scanner reading r; name is the log.file.path of its
 // findings ("-" for standard input).
+//
+// The Scanner reads r in a goroutine of its own, ahead of the parsing; that
+// goroutine ends at the end of r, at a read error, or when Options.Context
+// is done. Reading stops being ahead if nobody calls Scan: a Scanner left
+// before the end of its input (without a Context) keeps its goroutine, and
+// r, until the program ends.
 func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 	s := &Scanner{
 		r:    r,
@@ -172,27 +199,63 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 	s.slines.line = 1
 	s.group.s = s
 	s.hits.reset()
+	s.chunks = make(chan chunk, 1)
+	s.free = make(chan []byte, readAhead)
+	size := BlockSize
 	if opt.Idle > 0 {
-		s.chunks = make(chan chunk, 1)
-		go readChunks(r, s.chunks)
+		size = 64 << 10 // a live input: pass on what arrives at once
 	}
+	for range readAhead {
+		s.free <- make([]byte, size)
+	}
+	var done <-chan struct{}
+	if opt.Context != nil {
+		done = opt.Context.Done()
+	}
+	go readChunks(r, s.chunks, s.free, opt.Idle <= 0, done)
 	return s
 }
 
-func readChunks(r io.Reader, ch chan<- chunk) {
+// readChunks reads r into the buffers from free and sends them on ch; full
+// waits for a buffer to be full (or the input to end) before sending it.
+// At the input's end it closes ch; after a read error it sends a chunk
+// with the error first.
+func readChunks(r io.Reader, ch chan<- chunk, free <-chan []byte, full bool, done <-chan struct{}) {
+	defer close(ch)
+	send := func(c chunk) bool {
+		select {
+		case ch <- c:
+			return true
+		case <-done:
+			return false
+		}
+	}
 	for {
-		b := make([]byte, 64<<10)
-		n, err := r.Read(b)
-		if n > 0 {
-			ch <- chunk{b: b[:n]}
+		var b []byte
+		select {
+		case b = <-free:
+		case <-done:
+			return
+		}
+		b = b[:cap(b)]
+		n := 0
+		var err error
+		for n < len(b) && err == nil {
+			var m int
+			m, err = r.Read(b[n:])
+			n += m
+			if !full && n > 0 {
+				break
+			}
+		}
+		if n > 0 && !send(chunk{b: b[:n]}) {
+			return
 		}
 		if err != nil {
-			if err == io.EOF {
-				err = nil
+			if err != io.EOF {
+				send(chunk{err: err})
 			}
-			ch <- chunk{err: err}
-			close(ch)
-			return
+			return // closing ch says the input ended
 		}
 	}
 }
@@ -252,6 +315,9 @@ func (s *Scanner) last() bool {
 // findings are merged by offset with the others: one is handed out once no
 // finding still to come can start before it (final: none can).
 func (s *Scanner) next(final bool) *Finding {
+	if s.sj.active && (final || len(s.out) > 0) {
+		s.joinSecrets()
+	}
 	if len(s.secq) > 0 {
 		q := s.secq[0]
 		if len(s.out) > 0 && q.Offset < s.out[0].Offset || len(s.out) == 0 && (final || q.Offset < s.bound()) {
@@ -306,7 +372,7 @@ func (s *Scanner) step() bool {
 		return s.pos < s.end
 	}
 	ok := s.fill()
-	s.scanSecrets(0)
+	s.scanSecretsAsync()
 	return ok
 }
 
@@ -323,6 +389,9 @@ func (s *Scanner) fill() bool {
 	}
 	if len(s.buf)-s.end >= BlockSize/2 {
 		keep = 0 // room enough: move nothing (small reads stay O(n))
+	}
+	if keep > 0 || s.end >= len(s.buf) {
+		s.joinSecrets() // the window is about to move
 	}
 	if keep > 0 {
 		s.scanSecrets(keep) // nothing leaves the window unsearched
@@ -355,28 +424,7 @@ func (s *Scanner) fill() bool {
 		s.lines.shift(half)
 		s.hits.shift(half)
 	}
-	if s.chunks != nil {
-		return s.fillChunks()
-	}
-	if s.stopped() {
-		return s.pos < s.end
-	}
-	for {
-		n, err := s.r.Read(s.buf[s.end:])
-		s.end += n
-		s.stats.Bytes += int64(n)
-		if err != nil {
-			s.eof = true
-			if err != io.EOF {
-				s.err = err
-			}
-			s.hits.reset()
-			return s.pos < s.end || n > 0
-		}
-		if n > 0 {
-			return true
-		}
-	}
+	return s.fillChunks()
 }
 
 // stopped reports whether Options.Context is done, and if so ends the input.
@@ -390,8 +438,9 @@ func (s *Scanner) stopped() bool {
 	return true
 }
 
-// fillChunks is fill for Idle mode: it waits for the reader goroutine, and
-// when the input stays quiet for Options.Idle, emits what is pending.
+// fillChunks appends the next chunk from the read-ahead goroutine to the
+// window. In Idle mode, when the input stays quiet for Options.Idle, it
+// emits what is pending instead.
 func (s *Scanner) fillChunks() bool {
 	var done <-chan struct{}
 	if s.opt.Context != nil {
@@ -401,12 +450,13 @@ func (s *Scanner) fillChunks() bool {
 		if s.stopped() {
 			return s.pos < s.end
 		}
+		if len(s.carry) > 0 {
+			s.take(s.carry)
+			return true
+		}
 		var c chunk
 		var ok bool
-		if len(s.carry) > 0 {
-			c, ok = chunk{b: s.carry}, true
-			s.carry = nil
-		} else if s.group.pending() || s.pos < s.end {
+		if s.opt.Idle > 0 && (s.group.pending() || s.pos < s.end) {
 			if s.idle == nil {
 				s.idle = time.NewTimer(s.opt.Idle)
 			} else {
@@ -444,17 +494,24 @@ func (s *Scanner) fillChunks() bool {
 			s.hits.reset()
 			return s.pos < s.end
 		}
-		if len(c.b) > len(s.buf)-s.end {
-			// Larger than the room left: take what fits, keep the rest.
-			n := copy(s.buf[s.end:], c.b)
-			s.end += n
-			s.stats.Bytes += int64(n)
-			s.carry = c.b[n:]
-			return true
-		}
-		s.end += copy(s.buf[s.end:], c.b)
-		s.stats.Bytes += int64(len(c.b))
+		s.held = c.b
+		s.take(c.b)
 		return true
+	}
+}
+
+// take copies what fits of b (the rest of the held chunk) into the window,
+// keeps the rest as carry, and hands the chunk's buffer back once it is all
+// copied.
+func (s *Scanner) take(b []byte) {
+	n := copy(s.buf[s.end:], b)
+	s.end += n
+	s.stats.Bytes += int64(n)
+	s.carry = b[n:]
+	if len(s.carry) == 0 {
+		s.carry = nil
+		s.free <- s.held[:cap(s.held)]
+		s.held = nil
 	}
 }
 
@@ -511,11 +568,11 @@ func (s *Scanner) processHit(h int) bool {
 	}
 	line := s.lines.at(buf, start)
 	n0 := len(s.out)
-	if secretFinder != nil && !s.opt.NoSecretFindings {
-		s.scanSecrets(end)
-	}
 	s.group.add(buf[start:end], s.base+int64(start), line, long)
-	if secretFinder != nil && !s.opt.NoSecretFindings {
+	if secretFinder != nil && !s.opt.NoSecretFindings && hasSecretFinding(s.out[n0:]) {
+		// The record reported a secret: drop it where the block-level
+		// search reports the same kind on one of its lines.
+		s.scanSecrets(end)
 		s.dropSeenSecrets(n0, s.base+int64(start), s.base+int64(end))
 	}
 	nl := bytes.Count(buf[start:end], nlByte)
@@ -579,6 +636,47 @@ func (s *Scanner) scanSecrets(force int) {
 	if secretFinder == nil || s.opt.NoSecretFindings {
 		return
 	}
+	s.joinSecrets()
+	s.planSecrets(force)
+	s.sj.hits = searchSecrets(s.sj.hits[:0], s.buf, s.sj.pieces)
+	s.applySecrets()
+}
+
+// scanSecretsAsync is scanSecrets(0) in a goroutine; joinSecrets waits for
+// it and applies its results.
+func (s *Scanner) scanSecretsAsync() {
+	if secretFinder == nil || s.opt.NoSecretFindings {
+		return
+	}
+	s.joinSecrets()
+	s.planSecrets(0)
+	if len(s.sj.pieces) == 0 {
+		return
+	}
+	s.sj.active = true
+	s.sj.wg.Add(1)
+	go func(j *secretJob, buf []byte) {
+		j.hits = searchSecrets(j.hits[:0], buf, j.pieces)
+		j.wg.Done()
+	}(&s.sj, s.buf)
+}
+
+// joinSecrets waits for the secret search under way, if any, and applies
+// its results.
+func (s *Scanner) joinSecrets() {
+	if !s.sj.active {
+		return
+	}
+	s.sj.wg.Wait()
+	s.sj.active = false
+	s.applySecrets()
+}
+
+// planSecrets chooses the pieces of the window to search, from s.sp to the
+// last complete line (or the whole window at the end of input, or at least
+// up to force), and advances s.sp past them.
+func (s *Scanner) planSecrets(force int) {
+	s.sj.pieces = s.sj.pieces[:0]
 	buf := s.buf[:s.end]
 	limit := s.end
 	cut := false // limit is inside a line
@@ -605,10 +703,7 @@ func (s *Scanner) scanSecrets(force int) {
 				e = s.sp + nl + 1
 			}
 		}
-		s.shits = secretFinder(s.shits[:0], buf[s.sp:e])
-		for _, h := range s.shits {
-			s.secretAt(buf, s.sp+h.Start, h.Kind)
-		}
+		s.sj.pieces = append(s.sj.pieces, [2]int{s.sp, e})
 		if e == limit && cut {
 			// Search the end of the piece again with what follows it: a
 			// secret may straddle the cut.
@@ -617,6 +712,48 @@ func (s *Scanner) scanSecrets(force int) {
 		}
 		s.sp = e
 	}
+}
+
+// searchSecrets runs the SecretFinder over buf's pieces; the hits' Start
+// are positions in buf.
+func searchSecrets(hits []SecretHit, buf []byte, pieces [][2]int) []SecretHit {
+	for _, pc := range pieces {
+		n := len(hits)
+		hits = secretFinder(hits, buf[pc[0]:pc[1]])
+		for i := n; i < len(hits); i++ {
+			hits[i].Start += pc[0]
+		}
+	}
+	return hits
+}
+
+// applySecrets records the hits of the last search, and forgets the
+// secrets no record still to come can cover (records start at s.done or
+// later).
+func (s *Scanner) applySecrets() {
+	from := s.base + int64(s.done)
+	seen := s.seen[:0]
+	for _, x := range s.seen {
+		if x.offset >= from {
+			seen = append(seen, x)
+		}
+	}
+	s.seen = seen
+	buf := s.buf[:s.end]
+	for _, h := range s.sj.hits {
+		s.secretAt(buf, h.Start, h.Kind)
+	}
+	s.sj.hits = s.sj.hits[:0]
+}
+
+// hasSecretFinding reports whether fs holds a secret-exposure finding.
+func hasSecretFinding(fs []*Finding) bool {
+	for _, f := range fs {
+		if f.Kind == KindSecretExposure {
+			return true
+		}
+	}
+	return false
 }
 
 // secretAt records a secret of kind at window position p.
