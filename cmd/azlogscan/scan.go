@@ -42,15 +42,23 @@ type counters struct {
 }
 
 func scan(ctx context.Context, o *options, paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	// Configuration first: nothing is read before it is valid.
-	db := rules.Default()
+	// Configuration first: nothing is read before it is valid. The built-in
+	// rules are valid (their tests say so); they load while the first input
+	// is read, and the first finding waits for them.
+	db := &lazyDB{ready: make(chan struct{})}
 	if o.rulesFile != "" {
 		extra, err := rules.LoadFile(o.rulesFile)
 		if err != nil {
 			fmt.Fprintf(stderr, "azlogscan: %v\n", err)
 			return exitUsage
 		}
-		db = db.With(extra)
+		db.db = rules.Default().With(extra)
+		close(db.ready)
+	} else {
+		go func() {
+			db.db = rules.Default()
+			close(db.ready)
+		}()
 	}
 	inputs, walkErrs := collectInputs(paths, o.include, o.exclude)
 	for _, err := range walkErrs {
@@ -180,7 +188,18 @@ func scan(ctx context.Context, o *options, paths []string, stdin io.Reader, stdo
 }
 
 // scanOne decodes and scans one input, sending its findings to j.findings.
-func scanOne(ctx context.Context, j *job, stdin io.Reader, db *rules.DB, o *options, c *counters) {
+// lazyDB is a rules database that may still be loading.
+type lazyDB struct {
+	ready chan struct{}
+	db    *rules.DB
+}
+
+func (l *lazyDB) get() *rules.DB {
+	<-l.ready
+	return l.db
+}
+
+func scanOne(ctx context.Context, j *job, stdin io.Reader, db *lazyDB, o *options, c *counters) {
 	defer close(j.findings)
 	var r io.Reader
 	live := false
@@ -214,7 +233,7 @@ func scanOne(ctx context.Context, j *job, stdin io.Reader, db *rules.DB, o *opti
 	s := parser.NewScanner(dec, j.in.name, opt)
 	for s.Scan() {
 		f := *s.Finding()
-		db.Enrich(&f)
+		db.get().Enrich(&f)
 		if f.Rule.Benign && !o.benign {
 			continue // part of a normal flow, not a failure
 		}
