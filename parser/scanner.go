@@ -120,25 +120,26 @@ type Scanner struct {
 	name string
 	opt  Options
 
-	buf    []byte // window: buf[:end] holds input from offset base
-	end    int
-	base   int64 // input offset of buf[0]
-	pos    int   // next byte to search
-	eof    bool
-	err    error // read error, reported once the window is drained
-	rerr   error // terminal error for Err
-	hits   hitCache
-	lines  lineCounter
-	group  grouper
-	out    []*Finding // ready to hand out
-	cur    *Finding
-	stats  Stats
-	chunks chan chunk  // from the read-ahead goroutine
-	free   chan []byte // spare buffers back to it
-	carry  []byte      // the part of a chunk that did not fit
-	held   []byte      // the buffer carry is in, handed back once used
-	idle   *time.Timer
-	done   int // end of the last processed record: records never overlap
+	buf        []byte // window: buf[:end] holds input from offset base
+	end        int
+	base       int64 // input offset of buf[0]
+	pos        int   // next byte to search
+	eof        bool
+	err        error // read error, reported once the window is drained
+	rerr       error // terminal error for Err
+	hits       hitCache
+	lines      lineCounter
+	group      grouper
+	out        []*Finding // ready to hand out
+	cur        *Finding
+	stats      Stats
+	chunks     chan chunk  // from the read-ahead goroutine
+	free       chan []byte // spare buffers back to it
+	carry      []byte      // the part of a chunk that did not fit
+	held       []byte      // the buffer carry is in, handed back once used
+	readerDone bool        // the read-ahead goroutine closed chunks
+	idle       *time.Timer
+	done       int // end of the last processed record: records never overlap
 
 	// Block-level secret search (SetSecretFinder).
 	sp       int         // window position searched for secrets up to
@@ -176,6 +177,37 @@ type chunk struct {
 	err error
 }
 
+// The window and the read-ahead buffers of finished scanners are reused: a
+// batch of many small files does not allocate (and clear) megabytes each.
+var (
+	windowPool = sync.Pool{New: func() any { b := make([]byte, BlockSize+MaxRecord+MaxBack); return &b }}
+	blockPool  = sync.Pool{New: func() any { b := make([]byte, BlockSize); return &b }}
+)
+
+// release hands the scanner's buffers back to the pools once the
+// read-ahead goroutine has ended (it closed s.chunks) and the input is
+// processed; a Scanner whose goroutine may still run keeps them.
+func (s *Scanner) release() {
+	if !s.readerDone || s.buf == nil {
+		return
+	}
+	if s.opt.Idle <= 0 {
+		for {
+			select {
+			case b := <-s.free:
+				b = b[:cap(b)]
+				blockPool.Put(&b)
+				continue
+			default:
+			}
+			break
+		}
+	}
+	w := s.buf
+	windowPool.Put(&w)
+	s.buf = nil
+}
+
 // readAhead is how many spare buffers the read-ahead goroutine fills while
 // the scanner parses: reading (and decompressing) runs on another core.
 const readAhead = 2
@@ -193,7 +225,7 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 		r:    r,
 		name: name,
 		opt:  opt,
-		buf:  make([]byte, BlockSize+MaxRecord+MaxBack),
+		buf:  *windowPool.Get().(*[]byte),
 	}
 	s.lines.line = 1
 	s.slines.line = 1
@@ -201,12 +233,12 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 	s.hits.reset()
 	s.chunks = make(chan chunk, 1)
 	s.free = make(chan []byte, readAhead)
-	size := BlockSize
-	if opt.Idle > 0 {
-		size = 64 << 10 // a live input: pass on what arrives at once
-	}
 	for range readAhead {
-		s.free <- make([]byte, size)
+		if opt.Idle > 0 {
+			s.free <- make([]byte, 64<<10) // a live input: pass on what arrives at once
+		} else {
+			s.free <- *blockPool.Get().(*[]byte)
+		}
 	}
 	var done <-chan struct{}
 	if opt.Context != nil {
@@ -308,6 +340,7 @@ func (s *Scanner) last() bool {
 		return true
 	}
 	s.cur = nil
+	s.release()
 	return false
 }
 
@@ -484,11 +517,13 @@ func (s *Scanner) fillChunks() bool {
 			}
 		}
 		if !ok {
+			s.readerDone = true
 			s.eof = true
 			s.hits.reset()
 			return s.pos < s.end
 		}
 		if c.err != nil {
+			s.readerDone = true // it sends nothing after an error
 			s.eof = true
 			s.err = c.err
 			s.hits.reset()
