@@ -115,10 +115,20 @@ var signalPhrases = []struct {
 	{"credentialUnavailableError", "credential-unavailable"},
 }
 
+// signalSet finds signalPhrases in one pass.
+var signalSet = func() *phraseSet {
+	ps := make([]string, len(signalPhrases))
+	for i, p := range signalPhrases {
+		ps[i] = p.phrase
+	}
+	return newPhraseSet(ps)
+}()
+
 func signals(t string, creds []string) []string {
 	var out []string
-	for _, p := range signalPhrases {
-		if strings.Contains(t, p.phrase) {
+	found := signalSet.present(t)
+	for i, p := range signalPhrases {
+		if found.has(i) {
 			if p.signal == "credential-unavailable" && len(out) > 0 {
 				continue
 			}
@@ -388,13 +398,11 @@ var chainHeads = []string{
 	"AggregateAuthenticationError", "ChainedTokenCredential => getToken() => ERROR",
 }
 
+// chainHeadSet finds chainHeads in one pass.
+var chainHeadSet = newPhraseSet(chainHeads)
+
 func isChain(t string) bool {
-	for _, h := range chainHeads {
-		if strings.Contains(t, h) {
-			return true
-		}
-	}
-	return false
+	return chainHeadSet.present(t) != phraseBits{}
 }
 
 // chainMembers parses what a chained credential tried.
@@ -519,29 +527,43 @@ func member(msg string) ChainEntry {
 	return e
 }
 
-// guessSDK names the SDK that most likely printed t.
+// guessSDK names the SDK that most likely printed t: that of the first of
+// sdkMarkers in t.
 func guessSDK(t string) string {
-	for _, m := range []struct{ marker, sdk string }{
-		{"aka.ms/azsdk/go/", "go"}, {"aka.ms/azsdk/python/", "python"}, {"aka.ms/azsdk/net/", "dotnet"},
-		{"aka.ms/azsdk/js/", "js"}, {"aka.ms/azsdk/java/", "java"},
-		{"azidentity", "go"}, {"azcore", "go"}, {"AzureCLICredential", "go"}, {"AzureDeveloperCLICredential", "go"},
-		{"failed to acquire a token.\nAttempted credentials:", "go"}, {"authentication failed\nPOST ", "go"},
-		{"RESPONSE 401: ", "go"}, {"RESPONSE 400: ", "go"}, {"RESPONSE 403: ", "go"},
-		{"ERROR CODE: ", "go"}, {"http call(", "msal"},
-		{"Traceback (most recent call last)", "python"}, {"azure.core.exceptions", "python"},
-		{"azure.identity", "python"}, {"ClientAuthenticationError", "python"}, {".get_token", "python"},
-		{"failed to retrieve a token from the included credentials.\nAttempted credentials:", "python"},
-		{"Azure.Identity", "dotnet"}, {"AuthenticationFailedException", "dotnet"}, {"CredentialUnavailableException", "dotnet"},
-		{"Microsoft.Identity.Client", "dotnet"}, {"   at ", "dotnet"}, {"--- End of", "dotnet"},
-		{"azure:identity", "js"}, {"CredentialUnavailableError", "js"}, {"@azure/", "js"}, {"AggregateAuthenticationError", "js"},
-		{"com.azure.", "java"}, {"com.microsoft.aad.msal4j", "java"}, {"Azure Identity =>", "java"}, {"c.a.identity.", "java"},
-		{"msal4j", "java"}, {"MsalServiceException", "msal"}, {"ServerError: ", "msal"}, {"msal-node", "msal"},
-		{"Connect-AzAccount", "powershell"}, {"Az.Accounts", "powershell"}, {"WARNING: Unable to acquire token", "powershell"},
-		{"ERROR: AADSTS", "cli"}, {"az login", "cli"}, {"azure.cli", "cli"}, {"ERROR: ", "cli"},
-	} {
-		if strings.Contains(t, m.marker) {
+	found := sdkMarkerSet.present(t)
+	for i, m := range sdkMarkers {
+		if found.has(i) {
 			return m.sdk
 		}
 	}
 	return ""
+}
+
+// sdkMarkerSet finds sdkMarkers in one pass.
+var sdkMarkerSet = func() *phraseSet {
+	ms := make([]string, len(sdkMarkers))
+	for i, m := range sdkMarkers {
+		ms[i] = m.marker
+	}
+	return newPhraseSet(ms)
+}()
+
+// sdkMarkers are phrases that tell which SDK printed a record, by priority.
+var sdkMarkers = []struct{ marker, sdk string }{
+	{"aka.ms/azsdk/go/", "go"}, {"aka.ms/azsdk/python/", "python"}, {"aka.ms/azsdk/net/", "dotnet"},
+	{"aka.ms/azsdk/js/", "js"}, {"aka.ms/azsdk/java/", "java"},
+	{"azidentity", "go"}, {"azcore", "go"}, {"AzureCLICredential", "go"}, {"AzureDeveloperCLICredential", "go"},
+	{"failed to acquire a token.\nAttempted credentials:", "go"}, {"authentication failed\nPOST ", "go"},
+	{"RESPONSE 401: ", "go"}, {"RESPONSE 400: ", "go"}, {"RESPONSE 403: ", "go"},
+	{"ERROR CODE: ", "go"}, {"http call(", "msal"},
+	{"Traceback (most recent call last)", "python"}, {"azure.core.exceptions", "python"},
+	{"azure.identity", "python"}, {"ClientAuthenticationError", "python"}, {".get_token", "python"},
+	{"failed to retrieve a token from the included credentials.\nAttempted credentials:", "python"},
+	{"Azure.Identity", "dotnet"}, {"AuthenticationFailedException", "dotnet"}, {"CredentialUnavailableException", "dotnet"},
+	{"Microsoft.Identity.Client", "dotnet"}, {"   at ", "dotnet"}, {"--- End of", "dotnet"},
+	{"azure:identity", "js"}, {"CredentialUnavailableError", "js"}, {"@azure/", "js"}, {"AggregateAuthenticationError", "js"},
+	{"com.azure.", "java"}, {"com.microsoft.aad.msal4j", "java"}, {"Azure Identity =>", "java"}, {"c.a.identity.", "java"},
+	{"msal4j", "java"}, {"MsalServiceException", "msal"}, {"ServerError: ", "msal"}, {"msal-node", "msal"},
+	{"Connect-AzAccount", "powershell"}, {"Az.Accounts", "powershell"}, {"WARNING: Unable to acquire token", "powershell"},
+	{"ERROR: AADSTS", "cli"}, {"az login", "cli"}, {"azure.cli", "cli"}, {"ERROR: ", "cli"},
 }

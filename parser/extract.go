@@ -73,8 +73,15 @@ func addUnique(list []string, v string) []string {
 // skipped; the identifier is a run of letters, digits and '-' ('.' too when
 // dots is set, for domain names), with a trailing '…' kept when a document
 // truncated it. Masks (***, XXX, <traceId>) and empty values give "".
-func idAfter(t string, dots bool, labels ...string) string {
-	for _, label := range labels {
+//
+// labels is searched in one pass first: only the labels present are looked
+// at, in their order.
+func idAfter(t string, dots bool, labels *phraseSet) string {
+	found := labels.present(t)
+	for n, label := range labels.phrases {
+		if !found.has(n) {
+			continue
+		}
 		for i := 0; ; {
 			j := strings.Index(t[i:], label)
 			if j < 0 {
@@ -226,7 +233,11 @@ var armErrors = []string{
 func errorCode(t string) string {
 	// A labelled value first: "error": "invalid_client", ERROR CODE: X, (X).
 	best, bestAt := "", len(t)+1
-	for _, e := range oauthErrors {
+	found := errorSet.present(t) // only these can have a wordIndex
+	for n, e := range oauthErrors {
+		if !found.has(n) {
+			continue
+		}
 		if i := wordIndex(t, e); i >= 0 && i < bestAt {
 			best, bestAt = e, i
 		}
@@ -244,13 +255,19 @@ func errorCode(t string) string {
 			return v[:e]
 		}
 	}
-	for _, e := range armErrors {
+	for n, e := range armErrors {
+		if !found.has(len(oauthErrors) + n) {
+			continue
+		}
 		if i := wordIndex(t, e); i >= 0 && i < bestAt {
 			best, bestAt = e, i
 		}
 	}
 	return best
 }
+
+// errorSet finds oauthErrors, then armErrors, in one pass.
+var errorSet = newPhraseSet(append(append([]string(nil), oauthErrors...), armErrors...))
 
 // wordIndex finds w in t where it is not part of a longer identifier.
 func wordIndex(t, w string) int {
@@ -355,10 +372,17 @@ var statusLabels = []string{
 	"HTTP status ", "status: ", "Status Code: ", "HTTP/1.1\" ", "HTTP/2\" ", "(status code ",
 }
 
+// statusLabelSet finds statusLabels in one pass.
+var statusLabelSet = newPhraseSet(statusLabels)
+
 func httpStatus(t string) int {
 	best := 0
 	bestAt := len(t) + 1
-	for _, l := range statusLabels {
+	found := statusLabelSet.present(t) // only these can be at a status
+	for n, l := range statusLabels {
+		if !found.has(n) {
+			continue
+		}
 		for i := 0; ; {
 			j := strings.Index(t[i:], l)
 			if j < 0 {
@@ -486,20 +510,26 @@ func queryValue(t, key string) string {
 	return ""
 }
 
-// Labels before a tenant or client id, in order of trust.
+// Labels before a trace, correlation, tenant or client id, in order of trust.
 var (
-	tenantLabels = []string{
+	traceLabels = newPhraseSet([]string{
+		"Trace ID:", "Trace Id:", "TraceId:", "trace_id", "traceId", "Trace ID :", "Request Id:", "Request ID:",
+	})
+	correlationLabels = newPhraseSet([]string{
+		"Correlation ID:", "Correlation Id:", "correlation_id", "correlationId", "CorrelationId:", "Correlation ID :",
+	})
+	tenantLabels = newPhraseSet([]string{
 		"in the directory '", "in the directory ", "Tenant '", "tenant '", "for tenant \"", "for tenant '",
 		"Domain: '", "\"tenant_id\"", "'tenant_id'", "tenantId: '", "\"tenantId\"", "-Tenant ", "AZURE_TENANT_ID=",
 		"TenantId: ", "Tenant ID: ", "tenant_id=", "tenant ID ", "--tenant ", "-TenantId ",
-	}
-	clientLabels = []string{
+	})
+	clientLabels = newPhraseSet([]string{
 		"app '", "Application with identifier '", "application with identifier '", "The client '",
 		"application with ID '", "Application with ID '", "\"client_id\"", "'client_id'", "ClientId: '",
 		"clientId: '", "\"clientId\"", "with client ID \"", "with client ID '", "AZURE_CLIENT_ID=",
 		"Client ID: ", "client ID '", "ClientId=", "appid=", "app_id=", "app Id '", "appId '", "application id '",
 		"Application '", "for application '",
-	}
+	})
 )
 
 // credentialExclude are *Credential types that are not identity credentials.

@@ -56,11 +56,17 @@ func indexByte(b []byte, c byte) int {
 // writeClean writes line with invalid UTF-8 replaced by U+FFFD and NUL bytes dropped.
 func writeClean(b *strings.Builder, line []byte) {
 	for len(line) > 0 {
-		c := line[0]
-		if c < utf8.RuneSelf {
-			if c != 0 {
-				b.WriteByte(c)
-			}
+		// A run of ASCII without NUL is written as it is, at once.
+		i := 0
+		for i < len(line) && line[i] < utf8.RuneSelf && line[i] != 0 {
+			i++
+		}
+		if i > 0 {
+			b.Write(line[:i])
+			line = line[i:]
+			continue
+		}
+		if line[0] == 0 {
 			line = line[1:]
 			continue
 		}

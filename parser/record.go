@@ -2,6 +2,8 @@ package parser
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 )
 
 // recordStart returns where the record holding position h starts: the start
@@ -10,7 +12,7 @@ import (
 // window around h is used.
 func recordStart(buf []byte, h, floor int) (start int, long bool) {
 	lo := max(floor, h-MaxBack)
-	ls := bytes.LastIndexByte(buf[lo:h], '\n')
+	ls := lastNewline(buf[lo:h])
 	if ls < 0 {
 		if lo == floor {
 			return floor, false
@@ -21,10 +23,11 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 	// Walk back while the line we stand on is a continuation of the one above.
 	for n := 0; n < maxRecordLines && start > floor; n++ {
 		line := buf[start:lineEnd(buf, start)]
-		if !isContinuation(line) {
+		l := stripPrefix(line)
+		if !isContinuation(l) {
 			break
 		}
-		prev := bytes.LastIndexByte(buf[max(floor, start-MaxBack):start-1], '\n')
+		prev := lastNewline(buf[max(floor, start-MaxBack) : start-1])
 		var ps int
 		if prev < 0 {
 			if max(floor, start-MaxBack) != floor {
@@ -43,7 +46,7 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		// A request line ("GET https://...") starts azcore's ResponseError
 		// text: it continues only a line that announces it (the Go block's
 		// "<Cred> authentication failed", an app's "...: ").
-		if isRequestLine(line) && !announcesRequest(buf[ps:start-1]) {
+		if isRequestLine(l) && !announcesRequest(buf[ps:start-1]) {
 			break
 		}
 		start = ps
@@ -53,9 +56,17 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 
 var httpMethods = [][]byte{[]byte("GET http"), []byte("POST http"), []byte("PUT http"), []byte("PATCH http"), []byte("DELETE http"), []byte("HEAD http")}
 
-// isRequestLine reports an unindented "METHOD http..." line.
-func isRequestLine(line []byte) bool {
-	l := stripPrefix(line)
+// isRequestLine reports an unindented "METHOD http..." line; l is the line
+// after stripPrefix.
+func isRequestLine(l []byte) bool {
+	if len(l) < len("GET http") {
+		return false
+	}
+	switch l[0] {
+	case 'G', 'P', 'D', 'H': // the methods' first letters
+	default:
+		return false
+	}
 	for _, m := range httpMethods {
 		if bytes.HasPrefix(l, m) {
 			return true
@@ -70,6 +81,33 @@ func announcesRequest(prev []byte) bool {
 	p := trimSpace(stripPrefix(prev))
 	return bytes.Contains(p, []byte("authentication failed")) || bytes.HasSuffix(p, []byte(":")) ||
 		bytes.HasSuffix(p, []byte("failed."))
+}
+
+// lastNewline is bytes.LastIndexByte(b, '\n'), eight bytes at a time (the
+// standard library's is a loop over single bytes, and recordStart looks back
+// over a line or two on every trigger hit).
+func lastNewline(b []byte) int {
+	const (
+		ones = 0x0101010101010101
+		low7 = 0x7f7f7f7f7f7f7f7f
+	)
+	i := len(b)
+	for i >= 8 {
+		v := binary.LittleEndian.Uint64(b[i-8:]) ^ ('\n' * ones)
+		// The top bit of each byte of z is set exactly where v has a zero
+		// byte (no carry crosses bytes).
+		z := ^((v&low7 + low7) | v | low7)
+		if z != 0 {
+			return i - 8 + (63-bits.LeadingZeros64(z))/8
+		}
+		i -= 8
+	}
+	for i--; i >= 0; i-- {
+		if b[i] == '\n' {
+			return i
+		}
+	}
+	return -1
 }
 
 const (
@@ -126,6 +164,7 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 			le = len(buf) - p
 		}
 		line := buf[p : p+le]
+		l := stripPrefix(line) // once per line, for every test below
 		next := p + le + 1
 		if next > len(buf) {
 			next = len(buf)
@@ -133,22 +172,22 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 		if first || p <= h {
 			// The head, and every line up to the hit, belong to the record.
 			prevLine = line
-			st.observe(line)
+			st.observe(line, l)
 			first = false
 			p = next
 			continue
 		}
-		if !st.inBody() && isRequestLine(line) && (n > 1 || !announcesRequest(prevLine)) {
+		if !st.inBody() && isRequestLine(l) && (n > 1 || !announcesRequest(prevLine)) {
 			// A request line not announced by the line above starts another error.
 			return p, true, false
 		}
-		if st.inBody() || isContinuation(line) || st.continues(line) {
-			st.observe(line)
+		if st.inBody() || isContinuation(l) || st.continues(l) {
+			st.observe(line, l)
 			prevLine = line
 			p = next
 			continue
 		}
-		if len(trimSpace(stripPrefix(line))) == 0 {
+		if len(trimSpace(l)) == 0 {
 			// A blank line continues the record only if what follows does.
 			q := next
 			blanks := 1
@@ -160,8 +199,8 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 					}
 					e = len(buf) - q
 				}
-				l := buf[q : q+e]
-				if len(trimSpace(stripPrefix(l))) == 0 {
+				l := stripPrefix(buf[q : q+e])
+				if len(trimSpace(l)) == 0 {
 					blanks++
 					q += e + 1
 					continue
@@ -184,8 +223,10 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 
 func (st *recState) inBody() bool { return st.dashes == 2 || st.depth > 0 }
 
-func (st *recState) observe(line []byte) {
-	l := trimSpace(stripPrefix(line))
+// observe updates the state with a line of the record; stripped is
+// stripPrefix(line).
+func (st *recState) observe(line, stripped []byte) {
+	l := trimSpace(stripped)
 	switch {
 	case isDashes(l):
 		st.dashes++
@@ -213,9 +254,9 @@ func (st *recState) observe(line []byte) {
 	}
 }
 
-// continues reports lines that continue the record given its state.
-func (st *recState) continues(line []byte) bool {
-	l := stripPrefix(line)
+// continues reports lines that continue the record given its state; l is
+// the line after stripPrefix.
+func (st *recState) continues(l []byte) bool {
 	if st.traceback {
 		return true
 	}
@@ -279,11 +320,11 @@ var continuationPrefixes = [][]byte{
 	[]byte("ManagedIdentityCredential:"), []byte("EnvironmentCredential:"), []byte("Error: "),
 }
 
-// isContinuation reports whether line, by its own shape, continues the record
-// above it: indented, a block delimiter, a JSON body line, or a known
-// continuation phrase of the SDKs' multi-line errors.
-func isContinuation(line []byte) bool {
-	l := stripPrefix(line)
+// isContinuation reports whether a line, by its own shape, continues the
+// record above it: indented, a block delimiter, a JSON body line, or a known
+// continuation phrase of the SDKs' multi-line errors. l is the line after
+// stripPrefix (recordEnd strips each line once for all its tests).
+func isContinuation(l []byte) bool {
 	if len(l) == 0 {
 		return false
 	}
@@ -302,13 +343,23 @@ func isContinuation(line []byte) bool {
 			return true
 		}
 	}
-	for _, p := range continuationPrefixes {
+	for _, p := range continuationByFirst[l[0]] {
 		if bytes.HasPrefix(l, p) {
 			return true
 		}
 	}
 	return false
 }
+
+// continuationByFirst holds continuationPrefixes by their first byte: a line
+// is compared only with the few that start as it does (isContinuation runs on
+// every line around every trigger hit).
+var continuationByFirst = func() (t [256][][]byte) {
+	for _, p := range continuationPrefixes {
+		t[p[0]] = append(t[p[0]], p)
+	}
+	return t
+}()
 
 // stripPrefix removes what wraps every line of some logs without being part
 // of the record: ANSI colour codes, a carriage return, Terraform's box
@@ -317,6 +368,9 @@ func isContinuation(line []byte) bool {
 func stripPrefix(l []byte) []byte {
 	if n := len(l); n > 0 && l[n-1] == '\r' {
 		l = l[:n-1]
+	}
+	if len(l) == 0 || !wrapFirst[l[0]] {
+		return l // the common case: no wrapper starts this way
 	}
 	for i := 0; i < 4 && len(l) > 0; i++ {
 		switch {
@@ -352,6 +406,14 @@ func stripPrefix(l []byte) []byte {
 	}
 	return l
 }
+
+// wrapFirst marks the first bytes of the wrappers stripPrefix removes.
+var wrapFirst = func() (t [256]bool) {
+	for _, c := range []byte{0x1b, "│"[0], '>', '#', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'} {
+		t[c] = true
+	}
+	return t
+}()
 
 func skipANSI(l []byte) []byte {
 	for len(l) > 0 && l[0] == 0x1b {
