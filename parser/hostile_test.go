@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -426,4 +427,57 @@ func TestContextStopsLiveWait(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("scan of a quiet live input did not stop when its context was cancelled")
 	}
+}
+
+// TestSecretsAroundLongLines: lines longer than MaxBack, holding a secret,
+// between short lines holding one, read whole and as a live input in
+// pieces: no panic (a window cut inside a long line once left the search
+// position before the window's start), and every short line's secret is
+// reported on its line in both modes.
+func TestSecretsAroundLongLines(t *testing.T) {
+	withSecretFinder(t)
+	var b strings.Builder
+	var want []secretAt
+	line := int64(0)
+	for i := range 24 {
+		line++
+		fmt.Fprintf(&b, "2024-05-01T10:00:00Z DEBUG big %s token %s %s\n",
+			strings.Repeat("x", 70_000+i*9_001), tJWT, strings.Repeat("y", (i*7_919)%90_000))
+		line++
+		fmt.Fprintf(&b, "2024-05-01T10:00:00Z DEBUG GET https://a.blob.core.windows.net/c?sv=1&sig=%s 200\n", tSig)
+		want = append(want, secretAt{line, "sas_signature"})
+	}
+	in := b.String()
+	for name, opt := range map[string]parser.Options{"whole": {}, "live": {Idle: time.Millisecond}} {
+		var r io.Reader = &chunkReader{b: []byte(in), n: 64 << 10}
+		if opt.Idle > 0 {
+			r = &pausingReader{r: r} // quiet spells: the scanner acts on a partial window
+		}
+		s := parser.NewScanner(r, "long.log", opt)
+		var got []secretAt
+		for s.Scan() {
+			if f := s.Finding(); f.Kind == parser.KindSecretExposure && f.SecretKind == "sas_signature" {
+				got = append(got, secretAt{f.Line, f.SecretKind})
+			}
+		}
+		if err := s.Err(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: sas findings %v, want %v", name, got, want)
+		}
+	}
+}
+
+// pausingReader pauses a few milliseconds before every third read.
+type pausingReader struct {
+	r io.Reader
+	n int
+}
+
+func (p *pausingReader) Read(b []byte) (int, error) {
+	if p.n++; p.n%3 == 0 {
+		time.Sleep(3 * time.Millisecond)
+	}
+	return p.r.Read(b)
 }

@@ -134,9 +134,9 @@ type Scanner struct {
 	cur        *Finding
 	stats      Stats
 	chunks     chan chunk  // from the read-ahead goroutine
-	free       chan []byte // spare buffers back to it
+	free       chan *block // spare blocks back to it
 	carry      []byte      // the part of a chunk that did not fit
-	held       []byte      // the buffer carry is in, handed back once used
+	held       *block      // the block carry is in, handed back once used
 	readerDone bool        // the read-ahead goroutine closed chunks
 	idle       *time.Timer
 	done       int // end of the last processed record: records never overlap
@@ -148,19 +148,8 @@ type Scanner struct {
 	secLine  int64       // line of the last line-level secret finding
 	secKinds []string    // kinds already reported on secLine
 	seen     []seenSecret
-	sj       secretJob
-}
-
-// secretJob is one run of the SecretFinder over pieces of the window, in a
-// goroutine while the scanner parses the same window (which neither
-// changes): the two halves of the work on two cores. Its results are
-// applied (secretAt) before the window moves and before a finding is
-// handed out, so the output is the same as a search in line.
-type secretJob struct {
-	wg     sync.WaitGroup
-	active bool
-	pieces [][2]int    // window spans to search
-	hits   []SecretHit // Start is a window position
+	pieces   [][2]int    // reused by scanSecrets
+	shits    []SecretHit // reused by scanSecrets
 }
 
 // seenSecret is a line-level secret finding, kept while a record may still
@@ -170,10 +159,21 @@ type seenSecret struct {
 	kind   string
 }
 
-// chunk is a piece of input from the read-ahead goroutine: b is one of the
-// scanner's spare buffers, handed back through free once copied.
+// block is one of the scanner's read-ahead buffers. The read-ahead goroutine
+// fills b[:n] and, when the scanner reports secrets, already searches the
+// complete lines in it, b[lo:hi], for them: the two halves of the work on two
+// cores. The line that straddles two blocks, and lines too long to fit in
+// one, are searched by the scanner itself.
+type block struct {
+	b      []byte
+	n      int
+	lo, hi int         // the lines searched; hi == 0: none
+	hits   []SecretHit // the secrets found there; Start is a position in b
+}
+
+// chunk is a block from the read-ahead goroutine, or its read error.
 type chunk struct {
-	b   []byte
+	blk *block
 	err error
 }
 
@@ -181,7 +181,7 @@ type chunk struct {
 // batch of many small files does not allocate (and clear) megabytes each.
 var (
 	windowPool = sync.Pool{New: func() any { b := make([]byte, BlockSize+MaxRecord+MaxBack); return &b }}
-	blockPool  = sync.Pool{New: func() any { b := make([]byte, BlockSize); return &b }}
+	blockPool  = sync.Pool{New: func() any { return &block{b: make([]byte, BlockSize)} }}
 )
 
 // release hands the scanner's buffers back to the pools once the
@@ -195,8 +195,7 @@ func (s *Scanner) release() {
 		for {
 			select {
 			case b := <-s.free:
-				b = b[:cap(b)]
-				blockPool.Put(&b)
+				blockPool.Put(b)
 				continue
 			default:
 			}
@@ -232,27 +231,30 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 	s.group.s = s
 	s.hits.reset()
 	s.chunks = make(chan chunk, 1)
-	s.free = make(chan []byte, readAhead)
+	s.free = make(chan *block, readAhead)
 	for range readAhead {
 		if opt.Idle > 0 {
-			s.free <- make([]byte, 64<<10) // a live input: pass on what arrives at once
+			s.free <- &block{b: make([]byte, 64<<10)} // a live input: pass on what arrives at once
 		} else {
-			s.free <- *blockPool.Get().(*[]byte)
+			s.free <- blockPool.Get().(*block)
 		}
 	}
 	var done <-chan struct{}
 	if opt.Context != nil {
 		done = opt.Context.Done()
 	}
-	go readChunks(r, s.chunks, s.free, opt.Idle <= 0, done)
+	// A live input's blocks are small and partial: the scanner searches them.
+	search := opt.Idle <= 0 && secretFinder != nil && !opt.NoSecretFindings
+	go readChunks(r, s.chunks, s.free, opt.Idle <= 0, search, done)
 	return s
 }
 
-// readChunks reads r into the buffers from free and sends them on ch; full
-// waits for a buffer to be full (or the input to end) before sending it.
+// readChunks reads r into the blocks from free and sends them on ch; full
+// waits for a block to be full (or the input to end) before sending it, and
+// search has its complete lines searched for secrets first.
 // At the input's end it closes ch; after a read error it sends a chunk
 // with the error first.
-func readChunks(r io.Reader, ch chan<- chunk, free <-chan []byte, full bool, done <-chan struct{}) {
+func readChunks(r io.Reader, ch chan<- chunk, free <-chan *block, full, search bool, done <-chan struct{}) {
 	defer close(ch)
 	send := func(c chunk) bool {
 		select {
@@ -263,13 +265,13 @@ func readChunks(r io.Reader, ch chan<- chunk, free <-chan []byte, full bool, don
 		}
 	}
 	for {
-		var b []byte
+		var blk *block
 		select {
-		case b = <-free:
+		case blk = <-free:
 		case <-done:
 			return
 		}
-		b = b[:cap(b)]
+		b := blk.b[:cap(blk.b)]
 		n := 0
 		var err error
 		for n < len(b) && err == nil {
@@ -280,7 +282,16 @@ func readChunks(r io.Reader, ch chan<- chunk, free <-chan []byte, full bool, don
 				break
 			}
 		}
-		if n > 0 && !send(chunk{b: b[:n]}) {
+		blk.n, blk.lo, blk.hi, blk.hits = n, 0, 0, blk.hits[:0]
+		if search {
+			first := bytes.IndexByte(b[:n], '\n')
+			last := bytes.LastIndexByte(b[:n], '\n')
+			if first >= 0 && last > first {
+				blk.lo, blk.hi = first+1, last+1
+				blk.hits = searchLines(blk.hits, b, blk.lo, blk.hi)
+			}
+		}
+		if n > 0 && !send(chunk{blk: blk}) {
 			return
 		}
 		if err != nil {
@@ -348,9 +359,6 @@ func (s *Scanner) last() bool {
 // findings are merged by offset with the others: one is handed out once no
 // finding still to come can start before it (final: none can).
 func (s *Scanner) next(final bool) *Finding {
-	if s.sj.active && (final || len(s.out) > 0) {
-		s.joinSecrets()
-	}
 	if len(s.secq) > 0 {
 		q := s.secq[0]
 		if len(s.out) > 0 && q.Offset < s.out[0].Offset || len(s.out) == 0 && (final || q.Offset < s.bound()) {
@@ -405,7 +413,7 @@ func (s *Scanner) step() bool {
 		return s.pos < s.end
 	}
 	ok := s.fill()
-	s.scanSecretsAsync()
+	s.scanSecrets(0)
 	return ok
 }
 
@@ -423,14 +431,11 @@ func (s *Scanner) fill() bool {
 	if len(s.buf)-s.end >= BlockSize/2 {
 		keep = 0 // room enough: move nothing (small reads stay O(n))
 	}
-	if keep > 0 || s.end >= len(s.buf) {
-		s.joinSecrets() // the window is about to move
-	}
 	if keep > 0 {
 		s.scanSecrets(keep) // nothing leaves the window unsearched
 		s.lines.at(s.buf, keep)
 		s.slines.at(s.buf, keep)
-		s.sp -= keep
+		s.sp = max(0, s.sp-keep) // a cut line may have left sp just before keep
 		s.slines.shift(keep)
 		n := copy(s.buf, s.buf[keep:s.end])
 		s.base += int64(keep)
@@ -484,7 +489,11 @@ func (s *Scanner) fillChunks() bool {
 			return s.pos < s.end
 		}
 		if len(s.carry) > 0 {
+			blk := s.held
 			s.take(s.carry)
+			if s.held == nil {
+				s.free <- blk // split: its results are not used, the window is searched
+			}
 			return true
 		}
 		var c chunk
@@ -529,8 +538,22 @@ func (s *Scanner) fillChunks() bool {
 			s.hits.reset()
 			return s.pos < s.end
 		}
-		s.held = c.b
-		s.take(c.b)
+		s.held = c.blk
+		w0 := s.end
+		s.take(c.blk.b[:c.blk.n])
+		if s.held == nil && c.blk.hi > 0 && w0+c.blk.lo >= s.sp {
+			// All of it is in the window: search the lines before the
+			// block's own (the one straddling the previous block), then
+			// take the block's results.
+			s.searchTo(w0 + c.blk.lo)
+			for _, h := range c.blk.hits {
+				s.secretAt(s.buf[:s.end], w0+h.Start, h.Kind)
+			}
+			s.sp = w0 + c.blk.hi
+		}
+		if s.held == nil {
+			s.free <- c.blk
+		}
 		return true
 	}
 }
@@ -545,8 +568,7 @@ func (s *Scanner) take(b []byte) {
 	s.carry = b[n:]
 	if len(s.carry) == 0 {
 		s.carry = nil
-		s.free <- s.held[:cap(s.held)]
-		s.held = nil
+		s.held = nil // fillChunks hands it back once it used its results
 	}
 }
 
@@ -671,39 +693,19 @@ func (s *Scanner) scanSecrets(force int) {
 	if secretFinder == nil || s.opt.NoSecretFindings {
 		return
 	}
-	s.joinSecrets()
 	s.planSecrets(force)
-	s.sj.hits = searchSecrets(s.sj.hits[:0], s.buf, s.sj.pieces)
+	s.shits = searchPieces(s.shits[:0], s.buf, s.pieces)
 	s.applySecrets()
 }
 
-// scanSecretsAsync is scanSecrets(0) in a goroutine; joinSecrets waits for
-// it and applies its results.
-func (s *Scanner) scanSecretsAsync() {
-	if secretFinder == nil || s.opt.NoSecretFindings {
+// searchTo searches the complete lines from s.sp up to limit (a line start).
+func (s *Scanner) searchTo(limit int) {
+	if s.sp >= limit {
 		return
 	}
-	s.joinSecrets()
-	s.planSecrets(0)
-	if len(s.sj.pieces) == 0 {
-		return
-	}
-	s.sj.active = true
-	s.sj.wg.Add(1)
-	go func(j *secretJob, buf []byte) {
-		j.hits = searchSecrets(j.hits[:0], buf, j.pieces)
-		j.wg.Done()
-	}(&s.sj, s.buf)
-}
-
-// joinSecrets waits for the secret search under way, if any, and applies
-// its results.
-func (s *Scanner) joinSecrets() {
-	if !s.sj.active {
-		return
-	}
-	s.sj.wg.Wait()
-	s.sj.active = false
+	s.pieces = linePieces(s.pieces[:0], s.buf, s.sp, limit)
+	s.sp = limit
+	s.shits = searchPieces(s.shits[:0], s.buf, s.pieces)
 	s.applySecrets()
 }
 
@@ -711,7 +713,7 @@ func (s *Scanner) joinSecrets() {
 // last complete line (or the whole window at the end of input, or at least
 // up to force), and advances s.sp past them.
 func (s *Scanner) planSecrets(force int) {
-	s.sj.pieces = s.sj.pieces[:0]
+	s.pieces = s.pieces[:0]
 	buf := s.buf[:s.end]
 	limit := s.end
 	cut := false // limit is inside a line
@@ -729,29 +731,58 @@ func (s *Scanner) planSecrets(force int) {
 			limit, cut = force, force < s.end && buf[force-1] != '\n'
 		}
 	}
-	for s.sp < limit {
-		// Pieces of at most secretFwd, so that a hit's line is found by a
-		// bounded step back.
-		e := min(limit, s.sp+secretFwd)
-		if e < limit {
-			if nl := bytes.LastIndexByte(buf[s.sp:e], '\n'); nl >= 0 && nl > 0 {
-				e = s.sp + nl + 1
-			}
-		}
-		s.sj.pieces = append(s.sj.pieces, [2]int{s.sp, e})
-		if e == limit && cut {
-			// Search the end of the piece again with what follows it: a
-			// secret may straddle the cut.
-			s.sp = max(s.sp+1, e-secretOverlap)
-			break
-		}
-		s.sp = e
+	if s.sp >= limit {
+		return
+	}
+	s.pieces = linePieces(s.pieces, buf, s.sp, limit)
+	s.sp = limit
+	if cut {
+		// Search the end of the last piece again with what follows it: a
+		// secret may straddle the cut.
+		s.sp = max(s.pieces[len(s.pieces)-1][0]+1, limit-secretOverlap)
 	}
 }
 
-// searchSecrets runs the SecretFinder over buf's pieces; the hits' Start
+// linePieces appends the pieces buf[from:limit] is searched in: at most
+// secretFwd long, ending at a line end where one is in reach, so that a
+// hit's line is found by a bounded step back.
+func linePieces(pieces [][2]int, buf []byte, from, limit int) [][2]int {
+	for from < limit {
+		e := min(limit, from+secretFwd)
+		if e < limit {
+			if nl := bytes.LastIndexByte(buf[from:e], '\n'); nl > 0 {
+				e = from + nl + 1
+			}
+		}
+		pieces = append(pieces, [2]int{from, e})
+		from = e
+	}
+	return pieces
+}
+
+// searchLines runs the SecretFinder over buf[from:limit], complete lines,
+// in linePieces; the hits' Start are positions in buf.
+func searchLines(hits []SecretHit, buf []byte, from, limit int) []SecretHit {
+	for from < limit {
+		e := min(limit, from+secretFwd)
+		if e < limit {
+			if nl := bytes.LastIndexByte(buf[from:e], '\n'); nl > 0 {
+				e = from + nl + 1
+			}
+		}
+		n := len(hits)
+		hits = secretFinder(hits, buf[from:e])
+		for i := n; i < len(hits); i++ {
+			hits[i].Start += from
+		}
+		from = e
+	}
+	return hits
+}
+
+// searchPieces runs the SecretFinder over buf's pieces; the hits' Start
 // are positions in buf.
-func searchSecrets(hits []SecretHit, buf []byte, pieces [][2]int) []SecretHit {
+func searchPieces(hits []SecretHit, buf []byte, pieces [][2]int) []SecretHit {
 	for _, pc := range pieces {
 		n := len(hits)
 		hits = secretFinder(hits, buf[pc[0]:pc[1]])
@@ -775,10 +806,10 @@ func (s *Scanner) applySecrets() {
 	}
 	s.seen = seen
 	buf := s.buf[:s.end]
-	for _, h := range s.sj.hits {
+	for _, h := range s.shits {
 		s.secretAt(buf, h.Start, h.Kind)
 	}
-	s.sj.hits = s.sj.hits[:0]
+	s.shits = s.shits[:0]
 }
 
 // hasSecretFinding reports whether fs holds a secret-exposure finding.
