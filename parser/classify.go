@@ -289,6 +289,12 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 		return mention
 	}
 	if isChain {
+		// Python's chained credentials log their aggregate only when every
+		// credential failed, at WARNING, just before raising it: the end of
+		// the chain, never a step in a flow that may still succeed.
+		if strings.Contains(head, "failed to retrieve a token from the included credentials") && !isQuietLevel(head) {
+			return strong
+		}
 		if isLogEvent(head) || isQuietLevel(head) {
 			return weak
 		}

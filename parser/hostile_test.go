@@ -481,3 +481,24 @@ func (p *pausingReader) Read(b []byte) (int, error) {
 	}
 	return p.r.Read(b)
 }
+
+// TestPythonChainFailureThenSuccess: Python's chained credential logs its
+// aggregate (at WARNING) only when every credential failed; a token that
+// another credential or a later call acquires a few lines on does not make
+// that failure part of a normal flow.
+func TestPythonChainFailureThenSuccess(t *testing.T) {
+	in := "WARNING:azure.identity._credentials.chained:DefaultAzureCredential failed to retrieve a token from the included credentials.\n" +
+		"Attempted credentials:\n" +
+		"\tEnvironmentCredential: Authentication failed: AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'. Trace ID: 45cb3e62-8cb5-f646-172e-4a31a9194f81 Correlation ID: 3868a6b4-75d5-43f0-7ffd-5e585ad9c2b9 Timestamp: 2024-06-16 01:39:49Z\n" +
+		"To mitigate this issue, please refer to the troubleshooting guidelines here at https://aka.ms/azsdk/python/identity/defaultazurecredential/troubleshoot.\n" +
+		"2024-06-16 01:39:49.470 INFO request completed\n" +
+		"2024-06-16 01:39:49.478  INFO 1 --- [     parallel-2] c.a.identity.ClientSecretCredential      : Azure Identity => getToken() result for scopes [https://storage.azure.com/.default]: SUCCESS\n"
+	found := scanAll(t, strings.NewReader(in), "py.log")
+	if len(found) != 1 || found[0].Code() != "AADSTS7000218" || found[0].Credential != "DefaultAzureCredential" || found[0].Line != 1 {
+		var got []string
+		for _, f := range found {
+			got = append(got, fmt.Sprintf("%s %s line %d", f.Code(), f.Credential, f.Line))
+		}
+		t.Errorf("findings %q, want AADSTS7000218 DefaultAzureCredential on line 1", got)
+	}
+}

@@ -4,12 +4,12 @@
 // bytes.Index runs a pass per word, and for a word that starts with a common
 // lowercase letter ("redential", "key") it runs at 2 GB/s or less: its
 // first-byte IndexByte stops every few bytes. A Set instead takes from each
-// word a fingerprint of up to three consecutive bytes (its rarest, by a rough
+// word a fingerprint of up to four consecutive bytes (its rarest, by a rough
 // frequency table of log text) and puts the words in eight buckets. At every
-// position it looks up the low and the high nibble of the three bytes there
-// in six 16-entry tables whose entries are bucket bits (the "Teddy" method
+// position it looks up the low and the high nibble of the four bytes there
+// in eight 16-entry tables whose entries are bucket bits (the "Teddy" method
 // of Hyperscan and of the Rust aho-corasick crate), 32 or 64 positions at a
-// time with AVX2 byte shuffles; only where a bucket's bit survives all six
+// time with AVX2 byte shuffles; only where a bucket's bit survives all eight
 // lookups are that bucket's words compared whole. The cost per byte does not
 // grow with the number of words. Without AVX2 (or off amd64) it falls back
 // to one bytes.Index per word.

@@ -27,7 +27,7 @@ func words(ws ...string) [][]byte {
 
 // TestIndex checks the AVX2 search against one bytes.Index per word, at
 // every start, on text with words planted at random places (block edges,
-// buffer ends, partial words, anchor bytes without the rest).
+// buffer ends, partial words, fingerprint bytes without the rest).
 func TestIndex(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2: Index is indexEach")
