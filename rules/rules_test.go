@@ -216,6 +216,18 @@ func TestEnrichPrecedence(t *testing.T) {
 			t.Errorf("AADSTS%s not benign", c)
 		}
 	}
+	// From a credential without a user (an app, a managed identity) there
+	// is no interactive sign-in to fall back on: the same codes are failures.
+	for _, cred := range []string{"WorkloadIdentityCredential", "ClientSecretCredential", "ManagedIdentityCredential"} {
+		f = parser.Finding{Credential: cred, AADSTS: []string{"50058"}}
+		if db.Enrich(&f); f.Rule.Benign {
+			t.Errorf("AADSTS50058 from %s is benign", cred)
+		}
+	}
+	f = parser.Finding{Credential: "InteractiveBrowserCredential", AADSTS: []string{"50058"}}
+	if db.Enrich(&f); !f.Rule.Benign {
+		t.Error("AADSTS50058 from InteractiveBrowserCredential is not benign")
+	}
 	// Device authentication required ends a non-interactive sign-in
 	// (Connect-AzAccount, a service principal): a failure, not an interrupt.
 	f = parser.Finding{AADSTS: []string{"50097"}}
