@@ -160,6 +160,14 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 			return
 		}
 	}
+	// The rest of an exception a few lines on, cut off by lines the record
+	// rules do not follow (the response headers MSAL.NET prints at the
+	// start of a line): its stack trace names the credential again but no
+	// code or id of its own.
+	if last := g.cluster[len(g.cluster)-1]; line-last.lastLine <= 5 && isExceptionTail(r) && compatible(last, r) {
+		merge(last, r)
+		return
+	}
 	// Advice that follows or precedes a failure ("Run Connect-AzAccount to
 	// login", "please run az login") is part of it, not a second failure.
 	if last := g.cluster[len(g.cluster)-1]; line-last.lastLine <= 3 && (isAdvice(r) != isAdvice(last)) && !idsConflict(last, r) {
@@ -177,6 +185,31 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		g.flush()
 	}
 	g.cluster = append(g.cluster, r)
+}
+
+// isExceptionTail reports a record that starts inside an exception's text
+// (an HTTP header line, the end of an inner exception, a stack frame) and
+// carries no code or id of its own.
+func isExceptionTail(r *record) bool {
+	f := &r.f
+	if len(f.AADSTS) > 0 || f.TraceID != "" || f.CorrelationID != "" || f.ErrorCode != "" || len(f.Chain) > 0 {
+		return false
+	}
+	h := strings.TrimSpace(r.sig)
+	if strings.HasPrefix(h, "--- End of inner exception") || strings.HasPrefix(h, "at ") {
+		return true
+	}
+	// "x-ms-request-id: ...", "Strict-Transport-Security: ...": a header name.
+	name, _, ok := strings.Cut(h, ": ")
+	if !ok || name == "" || !strings.Contains(name, "-") {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // isAdvice reports a record that only tells the user to sign in again.

@@ -502,3 +502,49 @@ func TestPythonChainFailureThenSuccess(t *testing.T) {
 		t.Errorf("findings %q, want AADSTS7000218 DefaultAzureCredential on line 1", got)
 	}
 }
+
+// TestExceptionTailAfterHeaders: MSAL.NET prints the response headers of a
+// failed token request at the start of lines inside the exception; the
+// stack trace after them is the same failure, not a second one.
+func TestExceptionTailAfterHeaders(t *testing.T) {
+	found := scanAll(t, strings.NewReader(dotnetHeadersException), "dotnet.log")
+	if len(found) != 1 || found[0].Code() != "AADSTS700082" || found[0].Line != 1 {
+		var got []string
+		for _, f := range found {
+			got = append(got, fmt.Sprintf("%s %s line %d", f.Code(), f.Credential, f.Line))
+		}
+		t.Errorf("findings %q, want one AADSTS700082 on line 1", got)
+	}
+}
+
+// dotnetHeadersException is benchmarks/loggen's MSAL.NET exception (seed 1).
+const dotnetHeadersException = "Unhandled exception. Azure.Identity.AuthenticationFailedException: DeviceCodeCredential authentication failed: AADSTS700082: The refresh token has expired due to inactivity. The token was issued on 2024-01-10T08:12:44.1234567Z and was inactive for 90.00:00:00.\n" +
+	"Trace ID: 0da6c1b0-d417-4970-5f46-4efdade04ff0\n" +
+	"Correlation ID: b784b77c-96ca-7281-6464-8a8bbeb7ce59\n" +
+	"Timestamp: 2024-06-16 02:22:17Z\n" +
+	"See the troubleshooting guide for more information. https://aka.ms/azsdk/net/identity/devicecodecredential/troubleshoot\n" +
+	" ---> MSAL.NetCore.4.61.3.0.MsalUiRequiredException: \n" +
+	"\tErrorCode: invalid_grant\n" +
+	"Microsoft.Identity.Client.MsalUiRequiredException: AADSTS700082: The refresh token has expired due to inactivity. The token was issued on 2024-01-10T08:12:44.1234567Z and was inactive for 90.00:00:00.\n" +
+	"Trace ID: 0da6c1b0-d417-4970-5f46-4efdade04ff0\n" +
+	"Correlation ID: b784b77c-96ca-7281-6464-8a8bbeb7ce59\n" +
+	"Timestamp: 2024-06-16 02:22:17Z\n" +
+	"   at Microsoft.Identity.Client.Internal.Requests.RequestBase.HandleTokenRefreshErrorAsync(MsalServiceException e, MsalAccessTokenCacheItem cachedAccessTokenItem)\n" +
+	"   at Microsoft.Identity.Client.Internal.Requests.UsernamePasswordRequest.ExecuteAsync(CancellationToken cancellationToken)\n" +
+	"   at Microsoft.Identity.Client.Internal.Requests.RequestBase.RunAsync(CancellationToken cancellationToken)\n" +
+	"   at Microsoft.Identity.Client.ApiConfig.Executors.ConfidentialClientExecutor.ExecuteAsync(AcquireTokenCommonParameters commonParameters, AcquireTokenForClientParameters clientParameters, CancellationToken cancellationToken)\n" +
+	"   at Azure.Identity.AbstractAcquireTokenParameterBuilderExtensions.ExecuteAsync[T](AbstractAcquireTokenParameterBuilder`1 builder, Boolean async, CancellationToken cancellationToken)\n" +
+	"   at Azure.Identity.MsalConfidentialClient.AcquireTokenForClientCoreAsync(String[] scopes, String tenantId, String claims, Boolean enableCae, Boolean async, CancellationToken cancellationToken)\n" +
+	"\tStatusCode: 400 \n" +
+	"\tResponseBody: {\"error\":\"invalid_grant\",\"error_description\":\"AADSTS700082: The refresh token has expired due to inactivity. The token was issued on 2024-01-10T08:12:44.1234567Z and was inactive for 90.00:00:00.\\r\\nTrace ID: 0da6c1b0-d417-4970-5f46-4efdade04ff0\\r\\nCorrelation ID: b784b77c-96ca-7281-6464-8a8bbeb7ce59\\r\\nTimestamp: 2024-06-16 02:22:17Z\",\"error_codes\":[700082],\"timestamp\":\"2024-06-16 02:22:17Z\",\"trace_id\":\"0da6c1b0-d417-4970-5f46-4efdade04ff0\",\"correlation_id\":\"b784b77c-96ca-7281-6464-8a8bbeb7ce59\",\"error_uri\":\"https://login.microsoftonline.com/error?code=700082\"} \n" +
+	"\tHeaders: Cache-Control: no-store, no-cache\n" +
+	"Pragma: no-cache\n" +
+	"Strict-Transport-Security: max-age=31536000; includeSubDomains\n" +
+	"X-Content-Type-Options: nosniff\n" +
+	"x-ms-request-id: 0da6c1b0-d417-4970-5f46-4efdade04ff0\n" +
+	"   --- End of inner exception stack trace ---\n" +
+	"   at Azure.Identity.CredentialDiagnosticScope.FailWrapAndThrow(Exception ex, String additionalMessage, Boolean isCredentialUnavailable)\n" +
+	"   at Azure.Identity.DeviceCodeCredential.GetTokenImplAsync(Boolean async, TokenRequestContext requestContext, CancellationToken cancellationToken)\n" +
+	"   at Azure.Identity.DeviceCodeCredential.GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)\n" +
+	"   at Azure.Core.Pipeline.BearerTokenAuthenticationPolicy.AccessTokenCache.GetHeaderValueFromCredentialAsync(TokenRequestContext context, Boolean async, CancellationToken cancellationToken)\n" +
+	"   at Contoso.Orders.Worker.ExecuteAsync(CancellationToken stoppingToken) in /src/Contoso.Orders/Worker.cs:line 112\n"

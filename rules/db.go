@@ -443,7 +443,7 @@ func (db *DB) Enrich(f *parser.Finding) {
 		Reference:   r.Reference,
 		Mitigation:  r.Mitigation[:len(r.Mitigation):len(r.Mitigation)], // appending copies
 		ActionBy:    r.ActionBy,
-		Benign:      r.Benign && !noUserCredentials[f.Credential],
+		Benign:      r.Benign && !noPromptCredentials[f.Credential],
 	}
 	if f.Authorization != nil && (f.ErrorCode == "AuthorizationFailed" || f.ErrorCode == "LinkedAuthorizationFailed" ||
 		r.ID == "AuthorizationFailed" || r.ID == "LinkedAuthorizationFailed") {
@@ -454,14 +454,15 @@ func (db *DB) Enrich(f *parser.Finding) {
 	}
 }
 
-// noUserCredentials sign in as an application or a managed identity: no
-// user, no interactive step to fall back on. The benign codes interrupt a
-// user's sign-in (a silent attempt, a prompt, device-code polling); from
-// these credentials they are failures.
-var noUserCredentials = map[string]bool{
+// noPromptCredentials have no interactive step to fall back on: they sign
+// in as an application or a managed identity, or with a user's password or
+// token passed on (ROPC, on-behalf-of). The benign codes interrupt an
+// interactive sign-in (a silent attempt, a prompt, device-code polling);
+// from these credentials they are failures.
+var noPromptCredentials = map[string]bool{
 	"ClientSecretCredential": true, "ClientCertificateCredential": true, "ClientAssertionCredential": true,
 	"WorkloadIdentityCredential": true, "ManagedIdentityCredential": true, "AzurePipelinesCredential": true,
-	"EnvironmentCredential": true,
+	"EnvironmentCredential": true, "UsernamePasswordCredential": true, "OnBehalfOfCredential": true,
 }
 
 // UnknownAADSTS is the rule for an AADSTS code the database has no rule for.

@@ -216,9 +216,9 @@ func TestEnrichPrecedence(t *testing.T) {
 			t.Errorf("AADSTS%s not benign", c)
 		}
 	}
-	// From a credential without a user (an app, a managed identity) there
-	// is no interactive sign-in to fall back on: the same codes are failures.
-	for _, cred := range []string{"WorkloadIdentityCredential", "ClientSecretCredential", "ManagedIdentityCredential"} {
+	// From a credential with no interactive step (an app, a managed
+	// identity, a password flow) the same codes are failures.
+	for _, cred := range []string{"WorkloadIdentityCredential", "ClientSecretCredential", "ManagedIdentityCredential", "UsernamePasswordCredential"} {
 		f = parser.Finding{Credential: cred, AADSTS: []string{"50058"}}
 		if db.Enrich(&f); f.Rule.Benign {
 			t.Errorf("AADSTS50058 from %s is benign", cred)
