@@ -160,10 +160,11 @@ type seenSecret struct {
 }
 
 // block is one of the scanner's read-ahead buffers. The read-ahead goroutine
-// fills b[:n] and, when the scanner reports secrets, already searches the
-// complete lines in it, b[lo:hi], for them: the two halves of the work on two
-// cores. The line that straddles two blocks, and lines too long to fit in
-// one, are searched by the scanner itself.
+// fills b[:n] (all of it, or on a live input what has arrived) and, when the
+// scanner reports secrets, already searches the complete lines in it,
+// b[lo:hi], for them: the two halves of the work on two cores. The line that
+// straddles two blocks, and lines too long to fit in one, are searched by
+// the scanner itself.
 type block struct {
 	b      []byte
 	n      int
@@ -191,16 +192,14 @@ func (s *Scanner) release() {
 	if !s.readerDone || s.buf == nil {
 		return
 	}
-	if s.opt.Idle <= 0 {
-		for {
-			select {
-			case b := <-s.free:
-				blockPool.Put(b)
-				continue
-			default:
-			}
-			break
+	for {
+		select {
+		case b := <-s.free:
+			blockPool.Put(b)
+			continue
+		default:
 		}
+		break
 	}
 	w := s.buf
 	windowPool.Put(&w)
@@ -233,18 +232,14 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 	s.chunks = make(chan chunk, 1)
 	s.free = make(chan *block, readAhead)
 	for range readAhead {
-		if opt.Idle > 0 {
-			s.free <- &block{b: make([]byte, 64<<10)} // a live input: pass on what arrives at once
-		} else {
-			s.free <- blockPool.Get().(*block)
-		}
+		s.free <- blockPool.Get().(*block)
 	}
 	var done <-chan struct{}
 	if opt.Context != nil {
 		done = opt.Context.Done()
 	}
-	// A live input's blocks are small and partial: the scanner searches them.
-	search := opt.Idle <= 0 && secretFinder != nil && !opt.NoSecretFindings
+	// A live input's blocks are passed on as soon as anything arrives.
+	search := secretFinder != nil && !opt.NoSecretFindings
 	go readChunks(r, s.chunks, s.free, opt.Idle <= 0, search, done)
 	return s
 }
