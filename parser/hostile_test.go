@@ -548,3 +548,43 @@ const dotnetHeadersException = "Unhandled exception. Azure.Identity.Authenticati
 	"   at Azure.Identity.DeviceCodeCredential.GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)\n" +
 	"   at Azure.Core.Pipeline.BearerTokenAuthenticationPolicy.AccessTokenCache.GetHeaderValueFromCredentialAsync(TokenRequestContext context, Boolean async, CancellationToken cancellationToken)\n" +
 	"   at Contoso.Orders.Worker.ExecuteAsync(CancellationToken stoppingToken) in /src/Contoso.Orders/Worker.cs:line 112\n"
+
+// TestSecretSearchEitherCore: the secrets found are the same whether the
+// read-ahead goroutine searches the blocks (plain input) or the scanner does
+// (Decompressing), over several blocks with secrets on both sides of every
+// block boundary.
+func TestSecretSearchEitherCore(t *testing.T) {
+	withSecretFinder(t)
+	var b strings.Builder
+	for i := 0; b.Len() < 3<<20; i++ {
+		switch i % 5 {
+		case 0:
+			fmt.Fprintf(&b, "2024-05-01T10:00:00Z DEBUG token %s n=%d\n", tJWT, i)
+		case 2:
+			fmt.Fprintf(&b, "2024-05-01T10:00:00Z DEBUG GET https://a.blob.core.windows.net/c?sv=1&sig=%s %d\n", tSig, i)
+		default:
+			fmt.Fprintf(&b, "2024-05-01T10:00:00Z INFO request %d served%s\n", i, strings.Repeat(" ", i%97))
+		}
+	}
+	in := b.String()
+	scan := func(opt parser.Options) []secretAt {
+		s := parser.NewScanner(strings.NewReader(in), "s.log", opt)
+		var got []secretAt
+		for s.Scan() {
+			if f := s.Finding(); f.Kind == parser.KindSecretExposure {
+				got = append(got, secretAt{f.Line, f.SecretKind})
+			}
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	reader, scanner := scan(parser.Options{}), scan(parser.Options{Decompressing: true})
+	if want := strings.Count(in, tJWT) + strings.Count(in, tSig); len(reader) != want {
+		t.Errorf("read-ahead search: %d secret findings, want %d", len(reader), want)
+	}
+	if !reflect.DeepEqual(reader, scanner) {
+		t.Errorf("read-ahead search and scanner search differ: %d and %d findings", len(reader), len(scanner))
+	}
+}

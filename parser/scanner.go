@@ -40,6 +40,10 @@ type Options struct {
 	// NoSecretFindings turns off the "secret exposed in log" findings.
 	// Redaction itself cannot be turned off.
 	NoSecretFindings bool
+	// Decompressing says that reading r decompresses: the read-ahead
+	// goroutine then has enough to do, and the scanner searches the blocks
+	// for secrets itself, so that both cores stay busy.
+	Decompressing bool
 }
 
 // Stats counts what a scan has seen.
@@ -239,7 +243,7 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 		done = opt.Context.Done()
 	}
 	// A live input's blocks are passed on as soon as anything arrives.
-	search := secretFinder != nil && !opt.NoSecretFindings
+	search := secretFinder != nil && !opt.NoSecretFindings && !opt.Decompressing
 	go readChunks(r, s.chunks, s.free, opt.Idle <= 0, search, done)
 	return s
 }

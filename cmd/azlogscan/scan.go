@@ -226,7 +226,7 @@ func scanOne(ctx context.Context, j *job, stdin io.Reader, db *lazyDB, o *option
 		return
 	}
 	defer dec.Close()
-	opt := parser.Options{Context: ctx, NoSecretFindings: o.noSecrets}
+	opt := parser.Options{Context: ctx, NoSecretFindings: o.noSecrets, Decompressing: format != decode.Plain}
 	if live && format == decode.Plain {
 		opt.Idle = o.idle
 	}
