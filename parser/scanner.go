@@ -152,7 +152,6 @@ type Scanner struct {
 	secLine  int64       // line of the last line-level secret finding
 	secKinds []string    // kinds already reported on secLine
 	seen     []seenSecret
-	pieces   [][2]int    // reused by scanSecrets
 	shits    []SecretHit // reused by scanSecrets
 }
 
@@ -287,7 +286,7 @@ func readChunks(r io.Reader, ch chan<- chunk, free <-chan *block, full, search b
 			last := bytes.LastIndexByte(b[:n], '\n')
 			if first >= 0 && last > first {
 				blk.lo, blk.hi = first+1, last+1
-				blk.hits = searchLines(blk.hits, b, blk.lo, blk.hi)
+				blk.hits, _ = searchLines(blk.hits, b, blk.lo, blk.hi)
 			}
 		}
 		if n > 0 && !send(chunk{blk: blk}) {
@@ -692,8 +691,18 @@ func (s *Scanner) scanSecrets(force int) {
 	if secretFinder == nil || s.opt.NoSecretFindings {
 		return
 	}
-	s.planSecrets(force)
-	s.shits = searchPieces(s.shits[:0], s.buf, s.pieces)
+	limit, cut := s.secretLimit(force)
+	if s.sp >= limit {
+		return
+	}
+	var last int
+	s.shits, last = searchLines(s.shits[:0], s.buf, s.sp, limit)
+	s.sp = limit
+	if cut {
+		// Search the end of the last piece again with what follows it: a
+		// secret may straddle the cut.
+		s.sp = max(last+1, limit-secretOverlap)
+	}
 	s.applySecrets()
 }
 
@@ -702,66 +711,38 @@ func (s *Scanner) searchTo(limit int) {
 	if s.sp >= limit {
 		return
 	}
-	s.pieces = linePieces(s.pieces[:0], s.buf, s.sp, limit)
+	s.shits, _ = searchLines(s.shits[:0], s.buf, s.sp, limit)
 	s.sp = limit
-	s.shits = searchPieces(s.shits[:0], s.buf, s.pieces)
 	s.applySecrets()
 }
 
-// planSecrets chooses the pieces of the window to search, from s.sp to the
-// last complete line (or the whole window at the end of input, or at least
-// up to force), and advances s.sp past them.
-func (s *Scanner) planSecrets(force int) {
-	s.pieces = s.pieces[:0]
+// secretLimit is how far scanSecrets searches: to the last complete line
+// (the whole window at the end of input, the start of a line too long to
+// wait for), or at least up to force; cut says that limit is inside a line.
+func (s *Scanner) secretLimit(force int) (limit int, cut bool) {
 	buf := s.buf[:s.end]
-	limit := s.end
-	cut := false // limit is inside a line
-	if !s.eof {
-		if nl := bytes.LastIndexByte(buf[s.sp:], '\n'); nl >= 0 {
-			limit = s.sp + nl + 1
-		} else {
-			limit = s.sp
-		}
-		if s.end-limit > MaxBack && s.end-secretFwd > limit {
-			// A long line: search its start now, keep the rest for later.
-			limit, cut = s.end-secretFwd, true
-		}
-		if force > limit {
-			limit, cut = force, force < s.end && buf[force-1] != '\n'
-		}
+	if s.eof {
+		return s.end, false
 	}
-	if s.sp >= limit {
-		return
+	limit = s.sp
+	if nl := bytes.LastIndexByte(buf[s.sp:], '\n'); nl >= 0 {
+		limit = s.sp + nl + 1
 	}
-	s.pieces = linePieces(s.pieces, buf, s.sp, limit)
-	s.sp = limit
-	if cut {
-		// Search the end of the last piece again with what follows it: a
-		// secret may straddle the cut.
-		s.sp = max(s.pieces[len(s.pieces)-1][0]+1, limit-secretOverlap)
+	if s.end-limit > MaxBack && s.end-secretFwd > limit {
+		// A long line: search its start now, keep the rest for later.
+		limit, cut = s.end-secretFwd, true
 	}
+	if force > limit {
+		limit, cut = force, force < s.end && buf[force-1] != '\n'
+	}
+	return limit, cut
 }
 
-// linePieces appends the pieces buf[from:limit] is searched in: at most
-// secretFwd long, ending at a line end where one is in reach, so that a
-// hit's line is found by a bounded step back.
-func linePieces(pieces [][2]int, buf []byte, from, limit int) [][2]int {
-	for from < limit {
-		e := min(limit, from+secretFwd)
-		if e < limit {
-			if nl := bytes.LastIndexByte(buf[from:e], '\n'); nl > 0 {
-				e = from + nl + 1
-			}
-		}
-		pieces = append(pieces, [2]int{from, e})
-		from = e
-	}
-	return pieces
-}
-
-// searchLines runs the SecretFinder over buf[from:limit], complete lines,
-// in linePieces; the hits' Start are positions in buf.
-func searchLines(hits []SecretHit, buf []byte, from, limit int) []SecretHit {
+// searchLines runs the SecretFinder over buf[from:limit] in pieces of at
+// most secretFwd, each ending at a line end where one is in reach (so that
+// a hit's line is found by a bounded step back). The hits' Start are
+// positions in buf; last is where the last piece starts.
+func searchLines(hits []SecretHit, buf []byte, from, limit int) (_ []SecretHit, last int) {
 	for from < limit {
 		e := min(limit, from+secretFwd)
 		if e < limit {
@@ -774,22 +755,9 @@ func searchLines(hits []SecretHit, buf []byte, from, limit int) []SecretHit {
 		for i := n; i < len(hits); i++ {
 			hits[i].Start += from
 		}
-		from = e
+		last, from = from, e
 	}
-	return hits
-}
-
-// searchPieces runs the SecretFinder over buf's pieces; the hits' Start
-// are positions in buf.
-func searchPieces(hits []SecretHit, buf []byte, pieces [][2]int) []SecretHit {
-	for _, pc := range pieces {
-		n := len(hits)
-		hits = secretFinder(hits, buf[pc[0]:pc[1]])
-		for i := n; i < len(hits); i++ {
-			hits[i].Start += pc[0]
-		}
-	}
-	return hits
+	return hits, last
 }
 
 // applySecrets records the hits of the last search, and forgets the
