@@ -3,6 +3,7 @@ package elasticsearch
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -65,6 +66,16 @@ func testFinding(file string, i int) *parser.Finding {
 		}
 	}
 	return f
+}
+
+// writeTestFindings writes testFinding 0 to n-1 through s.
+func writeTestFindings(t *testing.T, s *Sink, n int) {
+	t.Helper()
+	for i := range n {
+		if err := s.Write(context.Background(), testFinding("app.log", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // fullFinding sets every field the document can have.

@@ -192,11 +192,7 @@ func TestWriteIndexesEverythingOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 300
-	for i := range n {
-		if err := s.Write(ctx, testFinding("app.log", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTestFindings(t, s, n)
 	if err := s.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -285,11 +281,7 @@ func TestItem400DeadLettered(t *testing.T) {
 			bad[DocumentID(fd)] = true
 		}
 	}
-	for i := range n {
-		if err := s.Write(ctx, testFinding("app.log", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTestFindings(t, s, n)
 	err := s.Close(ctx)
 	var ni *NotIndexedError
 	if !errors.As(err, &ni) {
@@ -340,11 +332,7 @@ func TestItem429RetriedThenIndexed(t *testing.T) {
 	cfg := testConfig(t, f.URL)
 	s, _ := New(cfg)
 	const n = 50
-	for i := range n {
-		if err := s.Write(ctx, testFinding("app.log", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTestFindings(t, s, n)
 	if err := s.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -441,11 +429,7 @@ func TestSilentDropsAreCaught(t *testing.T) {
 			s, _ := New(cfg)
 			const n = 60
 			poison = DocumentID(testFinding("app.log", 10))
-			for i := range n {
-				if err := s.Write(ctx, testFinding("app.log", i)); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeTestFindings(t, s, n)
 			err := s.Close(ctx)
 			st := s.Stats()
 			dl := readDeadLetters(t, cfg.DeadLetterPath)
@@ -737,11 +721,7 @@ func TestRequestBodyReadLate(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 400
-	for i := range n {
-		if err := s.Write(ctx, testFinding("app.log", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTestFindings(t, s, n)
 	if err := s.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
