@@ -21,6 +21,7 @@ var signalPhrases = []struct {
 	{"No Managed Identity endpoint found", "imds-unreachable"},
 	{"Multiple attempts failed to obtain a token from the managed identity endpoint", "imds-unreachable"},
 	{"All Managed Identity sources are unavailable", "imds-unreachable"},
+	{"MSI: Failed to acquire tokens after", "imds-unreachable"},
 	{"was not detected", "imds-unreachable"},
 	{"identity isn't assigned", "managed-identity-not-assigned"},
 	{"identity has not been assigned", "managed-identity-not-assigned"},
@@ -33,6 +34,7 @@ var signalPhrases = []struct {
 	{"there's no available identity", "managed-identity-not-assigned"},
 	{"Attempted to use the IMDS endpoint, but it is not available", "imds-unreachable"},
 	{"IMDS endpoint unavailable", "imds-unreachable"},
+	{"IMDS endpoint is unavailable", "imds-unreachable"},
 	{"No MSI credential available", "managed-identity-unavailable"},
 	{"Managed Identity authentication is not available", "managed-identity-unavailable"},
 	{"ManagedIdentityCredential authentication unavailable", "managed-identity-unavailable"},
@@ -57,6 +59,8 @@ var signalPhrases = []struct {
 	{"please run 'az login'", "cli-login-required"},
 	{"Please run: az login", "cli-login-required"},
 	{"run 'az login'", "cli-login-required"},
+	{"please run az login", "cli-login-required"},
+	{"Please run az login", "cli-login-required"},
 	{"To re-authenticate, please run", "cli-login-required"},
 	{"Interactive authentication is needed. Please run", "cli-login-required"},
 	{"Please explicitly log in with", "cli-login-required"},
@@ -64,6 +68,7 @@ var signalPhrases = []struct {
 	{"Unable to execute PowerShell", "powershell-not-found"},
 	{"Az.Account module >= 2.2.0 is not installed", "powershell-module-missing"},
 	{"Az.Accounts module", "powershell-module-missing"},
+	{"Az.Account module with version", "powershell-module-missing"},
 	{"run \"Connect-AzAccount\"", "powershell-login-required"},
 	{"run 'Connect-AzAccount'", "powershell-login-required"},
 	{"Run Connect-AzAccount", "powershell-login-required"},
@@ -88,6 +93,7 @@ var signalPhrases = []struct {
 	{"No accounts were found in the cache", "shared-token-cache-empty"},
 	{"SharedTokenCacheCredential authentication unavailable", "shared-token-cache-empty"},
 	{"Visual Studio Token provider", "visual-studio-unavailable"},
+	{"Microsoft.Asal.TokenService", "visual-studio-unavailable"},
 	{"VisualStudioCredential authentication unavailable", "visual-studio-unavailable"},
 	{"VisualStudioCodeCredential", "visual-studio-unavailable"},
 	{"Response_Status.Status_", "broker-error"},
@@ -105,6 +111,8 @@ var signalPhrases = []struct {
 	{"ETIMEDOUT", "network-error"},
 	{"Name or service not known", "network-error"},
 	{"i/o timeout", "network-error"},
+	{"An error occurred while sending the request", "network-error"},
+	{"TaskCanceledException", "network-error"},
 	{"failed to read certificate file", "certificate-error"},
 	{"Could not find certificate", "certificate-error"},
 	{"unable to load certificate", "certificate-error"},
@@ -252,6 +260,9 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 			}
 		}
 	}
+	if nCodes == 0 && !isChain && isSourceProbe(head) {
+		return mention
+	}
 	failed := false
 	for _, p := range failurePhrases {
 		if strings.Contains(t, p) {
@@ -306,6 +317,16 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 	return strong
 }
 
+// isSourceProbe reports @azure/identity's info events about a managed
+// identity source it probes and skips, which v1 words without the phrases of
+// flowPhrases: "ManagedIdentityCredential - ArcMSI => The Azure Arc MSI is
+// unavailable." (each source logs under "ManagedIdentityCredential - <source>").
+func isSourceProbe(head string) bool {
+	h := strings.TrimSpace(head)
+	return strings.HasSuffix(h, "is unavailable.") && strings.Contains(h, "ManagedIdentityCredential - ") &&
+		strings.Contains(h, " => ") && isQuietLevel(h)
+}
+
 // isLogEvent reports a line written by an SDK's own logger (as opposed to an
 // error the application printed): such events precede the error itself, or
 // belong to a chain that may still succeed.
@@ -323,6 +344,9 @@ func isLogEvent(head string) bool {
 		"] ResponseError: ", "] Authentication: ", "] Response: ", "] Request: ", "] Retry: ",
 		`"event":"Response`, `"event":"Request`, `"event":"Retry`, `"event":"Authentication`, `"event": "`,
 		"event=Response", "event=Retry", "event=Authentication", "event=ResponseError",
+		// azure-identity (Java) internals under a log4j/logback layout that
+		// prints the class's short name.
+		"IdentityClient: ", "CacheAccessor: ",
 	} {
 		if strings.Contains(h, p) {
 			return true
@@ -345,6 +369,9 @@ func isDocLine(head string) bool {
 	case strings.Count(h, "|") >= 3 && !strings.Contains(h, "│"):
 		return true
 	case strings.HasPrefix(h, "#"):
+		return true
+	case strings.HasSuffix(h, " |") && strings.Contains(h[:len(h)-2], " | "):
+		// A table row whose first cell was wrapped onto the line above.
 		return true
 	case strings.Contains(h, "{clientId}") || strings.Contains(h, "{tenant}") || strings.Contains(h, "<client-id>") || strings.Contains(h, "{tenantId}"):
 		return true
@@ -402,6 +429,7 @@ var chainHeads = []string{
 	"DefaultAzureCredential failed to retrieve a token", "DefaultAzureCredential: failed to acquire a token",
 	"DefaultAzureCredential authentication failed",
 	"AggregateAuthenticationError", "ChainedTokenCredential => getToken() => ERROR",
+	"DefaultAzureCredential.GetToken was unable", "ChainedTokenCredential.GetToken was unable",
 }
 
 // chainHeadSet finds chainHeads in one pass.
@@ -498,6 +526,27 @@ func chainMembers(t string) []ChainEntry {
 	if len(out) > 0 {
 		return out
 	}
+	// .NET's event 3, "DefaultAzureCredential.GetToken was unable to retrieve
+	// an access token. ... Exception: <Type> (0x80131500): <Cred>
+	// authentication failed: ...": the member whose failure ended the chain.
+	if i := strings.Index(t, ".GetToken was unable to retrieve"); i >= 0 {
+		if j := strings.Index(t[i:], "Exception: "); j >= 0 {
+			seg := t[i+j+len("Exception: "):]
+			if e := strings.IndexByte(seg, '\n'); e >= 0 {
+				seg = seg[:e]
+			}
+			if c := strings.Index(seg, "): "); c >= 0 && c < 120 {
+				seg = seg[c+3:]
+			} else if c := strings.Index(seg, ": "); c >= 0 && c < 120 {
+				seg = seg[c+2:]
+			}
+			if cs := credentials(seg); len(cs) > 0 && strings.HasPrefix(seg, cs[0]) && !strings.Contains(cs[0], "Default") && !strings.Contains(cs[0], "Chained") {
+				e := member(seg)
+				e.Credential = cs[0]
+				return []ChainEntry{e}
+			}
+		}
+	}
 	// Java: "Tried A, B, C but failed to acquire a token for any of them".
 	if i := strings.Index(t, "Tried "); i >= 0 {
 		if j := strings.Index(t[i:], " but failed"); j > 0 {
@@ -510,6 +559,63 @@ func chainMembers(t string) []ChainEntry {
 		}
 	}
 	return out
+}
+
+// headlessChain returns the members of a chained credential's error that
+// has no head of its own: azure-identity (Java) throws the
+// CredentialUnavailableException of DefaultAzureCredential with its
+// members' messages joined by "\r\n" ("EnvironmentCredential authentication
+// unavailable. ...", "Managed Identity authentication is not available.",
+// ...), and a logger may print only that ("exception":"<messages>"). Three
+// or more consecutive lines that each report one member unavailable or
+// failed make such an error; nil otherwise.
+func headlessChain(t string) []ChainEntry {
+	if strings.Count(t, "vailable")+strings.Count(t, "authentication failed") < 3 || strings.Count(t, "\n") < 2 {
+		return nil
+	}
+	var out []ChainEntry
+	for _, l := range strings.Split(t, "\n") {
+		if i := strings.Index(l, `"exception":"`); i >= 0 {
+			l = l[i+len(`"exception":"`):]
+		}
+		l = strings.TrimSpace(l)
+		if !strings.Contains(l, "unavailable") && !strings.Contains(l, "not available") && !strings.Contains(l, "authentication failed") {
+			if len(out) >= 3 {
+				break
+			}
+			out = out[:0]
+			continue
+		}
+		m := member(l)
+		if m.Credential == "" || !strings.HasPrefix(l, m.Credential) && !startsWithMemberPhrase(l) {
+			if len(out) >= 3 {
+				break
+			}
+			out = out[:0]
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].Credential == m.Credential {
+			continue // one member's attempts (PowerShell tries pwsh, then powershell)
+		}
+		out = append(out, m)
+	}
+	if len(out) < 3 {
+		return nil
+	}
+	return out
+}
+
+// startsWithMemberPhrase reports a member's message that names its
+// credential by the tool rather than the type ("Managed Identity
+// authentication ...", "IntelliJ Authentication ...", "Azure PowerShell
+// authentication ...").
+func startsWithMemberPhrase(l string) bool {
+	for _, p := range []string{"Managed Identity ", "IntelliJ ", "Azure PowerShell ", "Azure CLI ", "Azure Developer CLI ", "Visual Studio ", "Shared token cache "} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // member makes a chain entry from one member's message.

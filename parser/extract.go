@@ -132,6 +132,9 @@ func plausibleID(v string) bool {
 	if len(v) < 4 {
 		return false
 	}
+	if tenantAlias(v) {
+		return true // the multi-tenant authorities, as Entra and the SDKs name them
+	}
 	hex, same := 0, true
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -149,6 +152,90 @@ func plausibleID(v string) bool {
 		return false // 00000000-0000-0000-0000-000000000000: a default, not an id
 	}
 	return hex >= 4 || strings.IndexByte(v, '.') > 0
+}
+
+// tenantAlias reports the names Entra's multi-tenant authorities go by.
+func tenantAlias[T string | []byte](v T) bool {
+	return string(v) == "organizations" || string(v) == "common" || string(v) == "consumers"
+}
+
+// authorityHosts are Entra's sign-in hosts in the public and national
+// clouds, without their common "login." prefix; the first segment of a path
+// on them is the tenant (authority URLs, openid-configuration URLs, token
+// endpoints).
+var authorityHosts = []string{
+	"microsoftonline.com", "microsoftonline.us", "chinacloudapi.cn",
+	"partner.microsoftonline.cn", "windows.net", "microsoft.com",
+}
+
+// tenantFromAuthority returns the tenant of the first Entra authority URL in
+// t whose first path segment is a tenant: a GUID, a domain name or an alias
+// (https://login.microsoftonline.com/<tenant>, .../<tenant>/v2.0/.well-known/
+// openid-configuration). Instance discovery (common/discovery), error pages
+// and other paths name no tenant.
+func tenantFromAuthority(t string) string {
+	for i := 0; ; {
+		j := strings.Index(t[i:], "login.")
+		if j < 0 {
+			return ""
+		}
+		k := i + j + len("login.")
+		i = k
+		if at := k - len("login."); at > 0 && (isIDChar(t[at-1]) || t[at-1] == '.') {
+			continue // a longer host name
+		}
+		host := ""
+		for _, h := range authorityHosts {
+			if strings.HasPrefix(t[k:], h) {
+				host = h
+				break
+			}
+		}
+		if host == "" {
+			continue
+		}
+		k += len(host)
+		if k < len(t) && t[k] == ':' { // a port, as urllib3 prints it
+			for k++; k < len(t) && isDigit(t[k]); k++ {
+			}
+		}
+		if k >= len(t) || t[k] != '/' {
+			continue
+		}
+		k++
+		e := k
+		for e < len(t) && (isIDChar(t[e]) || t[e] == '.') {
+			e++
+		}
+		seg := strings.TrimRight(t[k:e], ".")
+		if e < len(t) && t[e] == '/' && strings.HasPrefix(t[e+1:], "discovery") {
+			continue
+		}
+		if tenantAlias(seg) || isGUID(seg) || strings.IndexByte(seg, '.') > 0 && !strings.HasSuffix(seg, ".srf") && plausibleID(seg) {
+			return seg
+		}
+	}
+}
+
+// isGUID reports a GUID written 8-4-4-4-12.
+func isGUID[T string | []byte](v T) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // entraTimestamp finds Entra's "YYYY-MM-DD HH:MM:SSZ" after a Timestamp label
@@ -370,6 +457,7 @@ var statusLabels = []string{
 	"statusCode: ", "status code was ", "status code ", "received HTTP status ", "cannot fetch token: ",
 	"http error: ", "\"status\": ", "\"statusCode\":", "status_code=", "StatusCode=", "Status code ",
 	"HTTP status ", "status: ", "Status Code: ", "HTTP/1.1\" ", "HTTP/2\" ", "(status code ",
+	"Response status code: ", "HTTP StatusCode ", "resulted in a `",
 }
 
 // statusLabelSet finds statusLabels in one pass.
@@ -521,7 +609,7 @@ var (
 	tenantLabels = newPhraseSet([]string{
 		"in the directory '", "in the directory ", "Tenant '", "tenant '", "for tenant \"", "for tenant '",
 		"Domain: '", "\"tenant_id\"", "'tenant_id'", "tenantId: '", "\"tenantId\"", "-Tenant ", "AZURE_TENANT_ID=",
-		"TenantId: ", "Tenant ID: ", "tenant_id=", "tenant ID ", "--tenant ", "-TenantId ",
+		"TenantId: ", "Tenant ID: ", "tenant_id=", "tenant ID ", "--tenant ", "-TenantId ", "tenant domain '",
 	})
 	clientLabels = newPhraseSet([]string{
 		"app '", "Application with identifier '", "application with identifier '", "The client '",
@@ -531,6 +619,38 @@ var (
 		"Application '", "for application '",
 	})
 )
+
+// msalLogCorrelation returns the correlation ID of an MSAL.NET log line:
+// "<True|False> MSAL <version> <SKU> ... [<time> - <correlation id>] <message>".
+func msalLogCorrelation(t string) string {
+	for i := 0; ; {
+		j := strings.Index(t[i:], "MSAL ")
+		if j < 0 {
+			return ""
+		}
+		k := i + j + len("MSAL ")
+		i = k
+		if k >= len(t) || !isDigit(t[k]) {
+			continue // "MSAL <version>"
+		}
+		line := t[k:]
+		if e := strings.IndexByte(line, '\n'); e >= 0 {
+			line = line[:e]
+		}
+		o := strings.IndexByte(line, '[')
+		if o < 0 {
+			continue
+		}
+		c := strings.IndexByte(line[o:], ']')
+		if c < 0 {
+			continue
+		}
+		in := line[o+1 : o+c]
+		if d := strings.LastIndex(in, " - "); d >= 0 && isGUID(in[d+3:]) {
+			return in[d+3:]
+		}
+	}
+}
 
 // credentialExclude are *Credential types that are not identity credentials.
 var credentialExclude = map[string]bool{

@@ -21,6 +21,10 @@ type record struct {
 	sig      string // the head line without digits: equal sigs are a repeat, not a second print
 	lastLine int64
 	weakOnly bool // every record merged into it was weak
+	// The head (without digits) and the number of lines of the last
+	// application-printed record merged into it.
+	printSig   string
+	printLines int64
 }
 
 // Redactor, when set, redacts secrets in record text before anything is
@@ -42,6 +46,10 @@ type grouper struct {
 	lastLine int64     // last line of the last record added
 	ctxCred  []byte    // credential named by the SDK's recent log events
 	ctxLine  int64     // where
+	// The tenant and client of the token request the SDK's log events
+	// named last (see noteIDs), and where.
+	ctxTenant, ctxClient []byte
+	ctxIDLine            int64
 }
 
 func (g *grouper) empty() bool   { return len(g.cluster) == 0 }
@@ -82,6 +90,14 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 	}
 	if r.f.Credential == "" && len(g.ctxCred) > 0 && line-g.ctxLine <= mergeGap && !r.chain {
 		r.f.Credential = string(g.ctxCred)
+	}
+	if g.ctxIDLine > 0 && line-g.ctxIDLine <= mergeGap && r.f.Authorization == nil && !r.chain {
+		if r.f.TenantID == "" && len(g.ctxTenant) > 0 {
+			r.f.TenantID = string(g.ctxTenant)
+		}
+		if r.f.ClientID == "" && len(g.ctxClient) > 0 {
+			r.f.ClientID = string(g.ctxClient)
+		}
 	}
 	if len(g.cluster) > 0 && line-g.cluster[len(g.cluster)-1].lastLine > mergeGap {
 		g.flush()
@@ -159,6 +175,15 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 			merge(c, r)
 			return
 		}
+		// The message printed after its error (console.error(err), then
+		// err.message) repeats the error's head without its stack, and may
+		// begin with lines of its own ("undefined" and a blank line when
+		// @azure/identity v1 left the aggregate's message undefined). A
+		// retry prints the whole error again.
+		if line-c.lastLine <= 3 && r.sig == c.printSig && r.lastLine-line+1 < c.printLines {
+			merge(c, r)
+			return
+		}
 	}
 	// The rest of an exception a few lines on, cut off by lines the record
 	// rules do not follow (the response headers MSAL.NET prints at the
@@ -232,7 +257,27 @@ func isAdvice(r *record) bool {
 // ("azure:identity:info ClientSecretCredential => ..."), for a failure that
 // follows without naming it (MSAL errors relayed by @azure/identity).
 func (g *grouper) noteContext(raw []byte, line int64) {
-	i := contextLabel(raw)
+	i, pipeline := azureLabel(raw)
+	if pipeline {
+		// The credential's own requests, which core-rest-pipeline logs at
+		// length (instance discovery, metadata, the token request), keep
+		// its context alive up to the failure that follows them.
+		if len(g.ctxCred) > 0 && line-g.ctxLine <= mergeGap {
+			g.ctxLine = line
+		}
+		const key = `"url": "`
+		u := raw[:min(len(raw), 256)]
+		if k := bytes.Index(u, []byte(key)); k >= 0 {
+			u = raw[k+len(key):]
+			if e := bytes.IndexAny(u[:min(len(u), 2048)], "\"\n"); e >= 0 {
+				u = u[:e]
+			}
+			g.noteIDs(u, line)
+		} else if g.ctxIDLine > 0 && line-g.ctxIDLine <= mergeGap {
+			g.ctxIDLine = line
+		}
+		return
+	}
 	if i < 0 {
 		return
 	}
@@ -250,28 +295,113 @@ func (g *grouper) noteContext(raw []byte, line int64) {
 		g.ctxCred = append(g.ctxCred[:0], rest[:e]...) // no allocation on noise
 		g.ctxLine = line
 	}
+	// The events that name a token request's ids: v1/v2's "IdentityClient:
+	// sending token request to [<url>]", v4's "ManagedIdentityCredential =>
+	// <source> with clientId: <id>". Told by their start first: this runs
+	// on every @azure/identity event.
+	if bytes.HasPrefix(rest, []byte("IdentityClient: sending token request to [")) ||
+		e == len("ManagedIdentityCredential") && bytes.HasPrefix(rest, []byte("ManagedIdentityCredential =>")) &&
+			bytes.Contains(rest[:min(len(rest), 120)], []byte("lientId: ")) {
+		if nl := bytes.IndexByte(rest, '\n'); nl >= 0 {
+			rest = rest[:nl]
+		}
+		g.noteIDs(rest, line)
+	}
+}
+
+// noteIDs remembers the tenant and client that an SDK log event names in a
+// token request URL (https://login.microsoftonline.com/<tenant>/oauth2/...,
+// ...&client_id=<id>) or as "clientId: <id>" (@azure/identity's managed
+// identity events), for the failure of that request that follows without
+// naming them. An event naming either replaces both; one naming neither
+// (a masked URL) keeps the context alive.
+func (g *grouper) noteIDs(b []byte, line int64) {
+	tenant := urlTenant(b)
+	client := idAfterBytes(b, []byte("client_id="))
+	if client == nil {
+		client = idAfterBytes(b, []byte("lientId: "))
+	}
+	if tenant == nil && client == nil {
+		if g.ctxIDLine > 0 && line-g.ctxIDLine <= mergeGap {
+			g.ctxIDLine = line
+		}
+		return
+	}
+	g.ctxTenant = append(g.ctxTenant[:0], tenant...)
+	g.ctxClient = append(g.ctxClient[:0], client...)
+	g.ctxIDLine = line
+}
+
+// urlTenant returns the tenant segment of the first token URL in b
+// (https://<host>/<tenant>/oauth2/...), if it is a GUID, a domain or an alias.
+func urlTenant(b []byte) []byte {
+	o := bytes.Index(b, []byte("/oauth2/"))
+	if o < 0 {
+		return nil
+	}
+	h := bytes.LastIndex(b[:o], []byte("https://"))
+	if h < 0 {
+		return nil
+	}
+	s := bytes.LastIndexByte(b[:o], '/')
+	if s < h+len("https://") {
+		return nil
+	}
+	if t := b[s+1 : o]; isGUID(t) || tenantAlias(t) || bytes.IndexByte(t, '.') > 0 {
+		return t
+	}
+	return nil
+}
+
+// idAfterBytes returns the GUID that follows label in b, or nil.
+func idAfterBytes(b, label []byte) []byte {
+	i := bytes.Index(b, label)
+	if i < 0 {
+		return nil
+	}
+	v := b[i+len(label):]
+	if len(v) < 36 || !isGUID(v[:36]) {
+		return nil
+	}
+	return v[:36]
 }
 
 // identityLabel starts the @azure/identity log events noteContext reads.
 const identityLabel = "azure:identity:"
 
+// pipelineLabel starts @azure/core-rest-pipeline's log events.
+const pipelineLabel = "azure:core-rest-pipeline:"
+
 // contextLabel returns where identityLabel starts in raw if it starts in its
-// first 65 bytes, else -1. It looks for the label's rare 'z' (its second
-// byte) first: it runs on every trigger hit.
+// first 65 bytes, else -1.
 func contextLabel(raw []byte) int {
-	head := raw[:min(len(raw), 64+len(identityLabel))]
+	i, _ := azureLabel(raw)
+	return i
+}
+
+// azureLabel returns where identityLabel starts in raw if it starts in its
+// first 65 bytes, else -1; pipeline reports that pipelineLabel starts there
+// instead. It looks for the labels' rare 'z' (their second byte) first: it
+// runs on every trigger hit.
+func azureLabel(raw []byte) (i int, pipeline bool) {
+	head := raw[:min(len(raw), 64+len(pipelineLabel))]
 	for p := 1; p < len(head); {
 		z := bytes.IndexByte(head[p:], 'z')
-		if z < 0 {
-			return -1
+		if z < 0 || p+z > 64+1 {
+			return -1, false
 		}
 		p += z
-		if bytes.HasPrefix(head[p-1:], []byte(identityLabel)) {
-			return p - 1
+		if bytes.HasPrefix(head[p-1:], []byte("azure:")) {
+			if bytes.HasPrefix(head[p-1+len("azure:"):], []byte(identityLabel[len("azure:"):])) {
+				return p - 1, false
+			}
+			if bytes.HasPrefix(head[p-1+len("azure:"):], []byte(pipelineLabel[len("azure:"):])) {
+				return -1, true
+			}
 		}
 		p++
 	}
-	return -1
+	return -1, false
 }
 
 // compatible reports whether r may describe the same failure as c.
@@ -294,6 +424,11 @@ func compatible(c, r *record) bool {
 		return false
 	}
 	if a.ClientID != "" && b.ClientID != "" && a.ClientID != b.ClientID {
+		return false
+	}
+	// Two tenants named by their IDs: two token requests (a tenant's domain
+	// or alias and its ID may name the same one).
+	if a.TenantID != b.TenantID && isGUID(a.TenantID) && isGUID(b.TenantID) && !strings.EqualFold(a.TenantID, b.TenantID) {
 		return false
 	}
 	// An authorization failure (a token was had) and a token failure are
@@ -391,6 +526,9 @@ func merge(c, r *record) {
 		// The strong record says best what happened.
 		a.Message = b.Message
 	}
+	if !r.weakOnly {
+		c.printSig, c.printLines = r.sig, r.lastLine-r.f.Line+1
+	}
 	c.weakOnly = c.weakOnly && r.weakOnly
 	c.chain = c.chain || r.chain
 	if r.lastLine > c.lastLine {
@@ -446,7 +584,15 @@ func (g *grouper) foldChainProgress() {
 	chainName := g.cluster[chainAt].f.Credential
 	var members []ChainEntry
 	for _, c := range g.cluster {
-		if cr := c.f.Credential; cr != "" && cr != chainName {
+		names := []string{c.f.Credential}
+		if c.f.Credential == chainName {
+			// "DefaultAzureCredential: Attempted credential X is unavailable."
+			names = credentials(c.f.Message)
+		}
+		for _, cr := range names {
+			if cr == "" || cr == chainName {
+				continue
+			}
 			found := false
 			for _, m := range members {
 				found = found || sameCredential(m.Credential, cr)
@@ -500,6 +646,12 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 	}
 	codes := findAADSTS(t, nil)
 	chain := isChain(t)
+	var headless []ChainEntry
+	if !chain {
+		if headless = headlessChain(t); len(headless) > 0 {
+			chain = true
+		}
+	}
 	st := classify(t, head, len(codes), chain)
 	if st == mention || st == success {
 		return &record{strength: st}
@@ -519,7 +671,10 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 		f.Credential = creds[0]
 	}
 	if chain {
-		f.Chain = chainMembers(t)
+		f.Chain = headless
+		if f.Chain == nil {
+			f.Chain = chainMembers(t)
+		}
 		if f.Credential != "" && len(f.Chain) > 0 && sameCredential(f.Chain[0].Credential, f.Credential) {
 			// The chain's own name was not printed before its members.
 			f.Credential = ""
@@ -533,6 +688,9 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 	}
 	f.TraceID = idAfter(t, false, traceLabels)
 	f.CorrelationID = idAfter(t, false, correlationLabels)
+	if f.CorrelationID == "" {
+		f.CorrelationID = msalLogCorrelation(t)
+	}
 	f.EntraTimestamp = entraTimestamp(t)
 	f.ErrorCode = errorCode(t)
 	f.ErrorMessage = errorMessage(t, codes)
@@ -544,6 +702,9 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 	}
 	if f.TenantID == "" {
 		f.TenantID = idAfter(t, true, tenantLabels)
+	}
+	if f.TenantID == "" {
+		f.TenantID = tenantFromAuthority(t)
 	}
 	f.ClientID = idAfter(t, false, clientLabels)
 	if f.ClientID == "" {
@@ -557,6 +718,9 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 	f.Time = logTime(head)
 	f.Message = clip(summaryLine(t, f), 300)
 	r.sig = digitless(head)
+	if st != weak {
+		r.printSig, r.printLines = r.sig, r.lastLine-line+1
+	}
 	return r
 }
 

@@ -24,8 +24,20 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 	for n := 0; n < maxRecordLines && start > floor; n++ {
 		line := buf[start:lineEnd(buf, start)]
 		l := stripPrefix(line)
+		headers, request, desc := false, false, false
 		if !isContinuation(l) {
-			break
+			// Three heads that continue a particular line above; each is
+			// told by one byte first (this runs on every trigger hit).
+			switch {
+			case len(l) > 10 && l[len(l)-1] == '{':
+				headers = opensResponseHeaders(l)
+				request = !headers && opensRequestDump(l)
+			case len(l) > 6 && l[0] == 'A':
+				desc = bytes.HasPrefix(l, []byte("AADSTS"))
+			}
+			if !headers && !request && !desc {
+				break
+			}
 		}
 		prev := lastNewline(buf[max(floor, start-MaxBack) : start-1])
 		var ps int
@@ -43,6 +55,11 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		if len(trimSpace(stripPrefix(buf[ps:max(ps, start-1)]))) == 0 {
 			break // a blank line above: the record starts here
 		}
+		if headers && !bytes.Contains(buf[ps:start-1], responseStatusEvent) ||
+			request && !bytes.Contains(buf[ps:start-1], tokenRequestEvent) ||
+			desc && !isOAuthError(trimSpace(stripPrefix(buf[ps:start-1]))) {
+			break
+		}
 		// A request line ("GET https://...") starts azcore's ResponseError
 		// text: it continues only a line that announces it (the Go block's
 		// "<Cred> authentication failed", an app's "...: ").
@@ -51,7 +68,220 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		}
 		start = ps
 	}
+	// exchangeBefore, its quick test written out here (this runs on every
+	// trigger hit).
+	if e := start - 1; e-floor >= 17 {
+		if buf[e-1] == '\r' {
+			e--
+		}
+		if mayEndResponse(buf, e) {
+			return responseStart(buf, start, e, floor), false
+		}
+	}
 	return start, false
+}
+
+// maxExchangeLines bounds how many lines of an HTTP response log
+// exchangeBefore walks back over.
+const maxExchangeLines = 60
+
+// exchangeBefore returns where the failed HTTP response that an SDK's HTTP
+// logging printed just above the record at start begins, or start when there
+// is none. Failures are raised from the response logged last, so its status
+// (and, where the log line names it, its URL) belongs to the record:
+//   - @azure/core-rest-pipeline: "Response status code: 401", then
+//     "Headers: {", the headers as JSON, "}";
+//   - azure-core (Python) HttpLoggingPolicy: "Response status: 401", then
+//     "Response headers:" and one indented line per header;
+//   - urllib3 (Python) at DEBUG: `https://host:443 "POST /<tenant>/oauth2/v2.0/token HTTP/1.1" 401 675`.
+//
+// Only 4xx and 5xx responses are taken. It looks at the last bytes of the
+// line above first: on noise it costs a few byte compares.
+func exchangeBefore(buf []byte, start, floor int) int {
+	e := start - 1 // end of the line above
+	if e-floor < 17 {
+		return start
+	}
+	if buf[e-1] == '\r' {
+		e--
+	}
+	if !mayEndResponse(buf, e) {
+		return start
+	}
+	return responseStart(buf, start, e, floor)
+}
+
+// responseStart is exchangeBefore past its quick test; e is the end of the
+// line above start, without its CR.
+func responseStart(buf []byte, start, e, floor int) int {
+	switch last := buf[e-1]; {
+	case last == '}':
+		// A line holding only "}" closes core-rest-pipeline's headers.
+		if e-1 != floor && buf[e-2] != '\n' {
+			return start
+		}
+		s := e - 1
+		for n := 0; n < maxExchangeLines && s > floor; n++ {
+			ps := prevLineStart(buf, s, floor)
+			if ps < 0 {
+				return start
+			}
+			l := trimSpace(stripPrefix(buf[ps : s-1]))
+			if opensResponseHeaders(l) {
+				if ss := prevLineStart(buf, ps, floor); ss >= 0 && failedStatusAfter(buf[ss:ps-1], responseStatusEvent) {
+					return ss
+				}
+				return start
+			}
+			if len(l) == 0 || l[0] != '"' {
+				return start
+			}
+			s = ps
+		}
+	case last == '\'':
+		// "    'Content-Length': '675'": azure-core's response headers.
+		s := start
+		for n := 0; n < maxExchangeLines && s > floor; n++ {
+			ps := prevLineStart(buf, s, floor)
+			if ps < 0 {
+				return start
+			}
+			line := stripPrefix(buf[ps : s-1])
+			if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+				s = ps
+				continue
+			}
+			if !bytes.Equal(trimSpace(line), []byte("Response headers:")) {
+				return start
+			}
+			ss := prevLineStart(buf, ps, floor)
+			if ss < 0 || !failedStatusAfter(buf[ss:ps-1], pythonStatusEvent) {
+				return start
+			}
+			if us := prevLineStart(buf, ss, floor); us >= 0 && urllib3Failed(trimSpace(buf[us:ss-1])) {
+				return us
+			}
+			return ss
+		}
+	case isDigit(last) || last == 'e':
+		// Read the line's end backward before looking for its start.
+		if urllib3Failed(buf[max(floor, e-64):e]) {
+			if ps := prevLineStart(buf, start, floor); ps >= 0 {
+				return ps
+			}
+		}
+	}
+	return start
+}
+
+// mayEndResponse tells from the last bytes of a line, which ends at e (and
+// starts at least sixteen bytes further back), whether it can end one of the
+// response logs exchangeBefore knows: "}" alone on its line, a quoted header
+// value, or urllib3's `" 401 675` (a quote, a space and a 4 or a 5 where a
+// status stands before a length of one to six digits or "None"). Line ends
+// vary at random on noise: a few operations cost less than a mispredicted
+// branch.
+func mayEndResponse(buf []byte, e int) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	b := buf[e-12 : e]
+	w := binary.LittleEndian.Uint64(b[4:])
+	x := binary.LittleEndian.Uint64(b) // `" 4` starts in its first six bytes
+	q, sp := x^('"'*ones), (x>>8)^(' '*ones)
+	d := (x>>16 | ones) ^ ('5' * ones) // '4' and '5' differ in the low bit only
+	m := (q - ones) &^ q & ((sp - ones) &^ sp) & ((d - ones) &^ d) & highs
+	return w>>48 == 0x7d0a || byte(w>>56) == '\'' || m != 0
+}
+
+// pythonStatusEvent is how azure-core's HttpLoggingPolicy logs a status.
+var pythonStatusEvent = []byte("Response status: ")
+
+// prevLineStart returns where the line ending just before position s (a line
+// start) begins, or -1 when it is not whole above floor.
+func prevLineStart(buf []byte, s, floor int) int {
+	if s-1 <= floor {
+		return -1
+	}
+	lo := max(floor, s-1-MaxBack)
+	i := lastNewline(buf[lo : s-1])
+	if i < 0 {
+		if lo != floor {
+			return -1
+		}
+		return floor
+	}
+	return lo + i + 1
+}
+
+// failedStatusAfter reports a line holding label followed by a 4xx or 5xx
+// status.
+func failedStatusAfter(line, label []byte) bool {
+	i := bytes.Index(line, label)
+	if i < 0 {
+		return false
+	}
+	d := line[i+len(label):]
+	return len(d) >= 3 && (d[0] == '4' || d[0] == '5') && isDigit(d[1]) && isDigit(d[2]) && (len(d) == 3 || !isDigit(d[3]))
+}
+
+// urllib3Failed reports whether l ends as urllib3's response line for a 4xx
+// or 5xx status: `... "POST /path HTTP/1.1" 401 675` (the length may be
+// "None"). It reads l from its end.
+func urllib3Failed(l []byte) bool {
+	switch {
+	case bytes.HasSuffix(l, []byte(" None")):
+		l = l[:len(l)-len(" None")]
+	default:
+		j := len(l)
+		for j > 0 && isDigit(l[j-1]) {
+			j--
+		}
+		if j == len(l) || j == 0 || l[j-1] != ' ' {
+			return false
+		}
+		l = l[:j-1]
+	}
+	n := len(l)
+	if n < len(` HTTP/2" 401`) || l[n-4] != ' ' || l[n-5] != '"' || !(l[n-3] == '4' || l[n-3] == '5') || !isDigit(l[n-2]) || !isDigit(l[n-1]) {
+		return false
+	}
+	v := l[:n-5] // ends with the protocol: HTTP/1.1, HTTP/1.0, HTTP/2
+	i := bytes.LastIndexByte(v[max(0, len(v)-9):], ' ')
+	return i >= 0 && bytes.HasPrefix(v[max(0, len(v)-9)+i:], []byte(" HTTP/"))
+}
+
+// @azure/core-rest-pipeline's logging policy logs a response as two events,
+// "Response status code: 401" and then "Headers: {" with the headers as JSON
+// on the lines below; the status belongs to the record the headers start.
+var responseStatusEvent = []byte("Response status code: ")
+
+// opensResponseHeaders reports the line of the second event; l is the line
+// after stripPrefix. Only its end is looked at: it runs on every trigger hit.
+func opensResponseHeaders(l []byte) bool {
+	return len(l) > len("Headers: {") && l[len(l)-1] == '{' && bytes.HasSuffix(l, []byte("Headers: {"))
+}
+
+// @azure/identity's IdentityClient announces each token request it sends
+// ("IdentityClient: sending token request to [<url>]", the URL unmasked),
+// and core-rest-pipeline then logs it as "Request: {" with the request as
+// JSON (the URL's query masked): one request, one record.
+var tokenRequestEvent = []byte("sending token request to [")
+
+// opensRequestDump reports core-rest-pipeline's "Request: {" line; l is the
+// line after stripPrefix.
+func opensRequestDump(l []byte) bool {
+	return len(l) > len("Request: {") && l[len(l)-1] == '{' && bytes.HasSuffix(l, []byte("Request: {"))
+}
+
+// isOAuthError reports a line that is only an OAuth error name: MSAL's
+// result printed as its "error", then its "error_description" (AADSTS...)
+// on the next line, as web apps show it.
+func isOAuthError(l []byte) bool {
+	for _, e := range oauthErrors {
+		if string(l) == e {
+			return true
+		}
+	}
+	return false
 }
 
 var httpMethods = [][]byte{[]byte("GET http"), []byte("POST http"), []byte("PUT http"), []byte("PATCH http"), []byte("DELETE http"), []byte("HEAD http")}
@@ -128,7 +358,10 @@ type recState struct {
 	dashes    int  // lines of dashes seen (azidentity/azcore blocks)
 	traceback bool // inside a Python traceback's frames
 	headers   bool // after a "Headers:" line
-	depth     int  // open JSON braces/brackets on lines of their own
+	// after an Azure.Core event source Request/Response line, whose headers
+	// follow as "Name:value" lines
+	coreHeaders bool
+	depth       int // open JSON braces/brackets on lines of their own
 }
 
 // recordEnd returns the end of the record starting at start (after the
@@ -236,6 +469,9 @@ func (st *recState) observe(line, stripped []byte) {
 		st.headers = true
 	case bytes.HasSuffix(l, []byte("Attempted credentials:")):
 		st.attempted = true
+	case len(l) > 16 && l[0] == '[' && isCoreEvent(l):
+		// "[Warning] Azure-Core: Error response [<id>] 401 Unauthorized (00.3s)"
+		st.coreHeaders = bytes.Contains(l, []byte("esponse [")) || bytes.Contains(l, []byte("Request ["))
 	}
 	if len(l) > 0 && len(l) <= 2 {
 		switch l[0] {
@@ -254,6 +490,29 @@ func (st *recState) observe(line, stripped []byte) {
 	}
 }
 
+// isCoreEvent reports Azure.Core's event source line as the console
+// listener prints it: "[<level>] Azure-Core: ..."; l starts with '['.
+func isCoreEvent(l []byte) bool {
+	var level string // EventLevel names
+	switch l[1] {
+	case 'I':
+		level = "[Informational] "
+	case 'W':
+		level = "[Warning] "
+	case 'E':
+		level = "[Error] "
+	case 'V':
+		level = "[Verbose] "
+	case 'C':
+		level = "[Critical] "
+	case 'L':
+		level = "[LogAlways] "
+	default:
+		return false
+	}
+	return len(l) > len(level) && l[2] == level[2] && bytes.HasPrefix(l, []byte(level)) && bytes.HasPrefix(l[len(level):], []byte("Azure-Core: "))
+}
+
 // continues reports lines that continue the record given its state; l is
 // the line after stripPrefix.
 func (st *recState) continues(l []byte) bool {
@@ -262,6 +521,11 @@ func (st *recState) continues(l []byte) bool {
 	}
 	if st.headers {
 		if i := bytes.Index(l, []byte(": ")); i > 0 && isToken(l[:i]) {
+			return true
+		}
+	}
+	if st.coreHeaders {
+		if i := bytes.IndexByte(l, ':'); i > 0 && isToken(l[:i]) {
 			return true
 		}
 	}
