@@ -250,9 +250,35 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 	// found, only fingerprints up to maxFP bytes past its start can belong
 	// to a word that starts as early.
 	end := len(buf)
+	p := from
+	if useAVX512 {
+		// Blocks of 64 positions starting below vecEnd can load p[i+63+fpLen-1].
+		vecEnd := len(buf) - (64 + fpLen - 2)
+		for p < vecEnd && p < end {
+			off, mask := teddyScan512(&buf[p], min(end, vecEnd)-p, &s.tab)
+			if mask == 0 {
+				p += off
+				break
+			}
+			q := p + off
+			for mask != 0 {
+				i := q + bits.TrailingZeros64(mask)
+				mask &= mask - 1
+				if i >= end {
+					break
+				}
+				if m := s.bucketsAt(buf, i); m != 0 {
+					best, bestK = s.verify(buf, i, from, m, best, bestK)
+					if best >= 0 {
+						end = min(end, best+s.maxFP+1)
+					}
+				}
+			}
+			p = q + 64
+		}
+	}
 	// Blocks of 32 positions starting below vecEnd can load p[i+31+fpLen-1].
 	vecEnd := len(buf) - (32 + fpLen - 2)
-	p := from
 	for p < vecEnd && p < end {
 		off, mask := teddyScan(&buf[p], min(end, vecEnd)-p, &s.tab)
 		if mask == 0 {

@@ -32,6 +32,20 @@ func TestIndex(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2: Index is indexEach")
 	}
+	t.Run("avx2", func(t *testing.T) {
+		defer func(v bool) { useAVX512 = v }(useAVX512)
+		useAVX512 = false
+		testIndex(t)
+	})
+	t.Run("avx512", func(t *testing.T) {
+		if !useAVX512 {
+			t.Skip("no AVX-512")
+		}
+		testIndex(t)
+	})
+}
+
+func testIndex(t *testing.T) {
 	sets := [][][]byte{testWords, secretWords, words("yJ", "Q~"), words("ab"), words("aa", "aaa", "ba"),
 		words("Secret", "secret", "SECRET", "Secrets")}
 	for _, words := range sets {
