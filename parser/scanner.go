@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/azlogscan/azlogscan/parser/internal/multi"
 )
 
 // Sizes of the scanner's bounded window. Memory use is about
@@ -173,11 +175,12 @@ type seenSecret struct {
 type block struct {
 	b      []byte
 	n      int
-	lo, hi int         // the lines searched for secrets; hi == 0: none
-	hits   []SecretHit // the secrets found there; Start is a position in b
-	trig   []int32     // where a trigger starts in b[:n] (and ends there too), ascending
-	tline  []int32     // the newlines in b before each trig
-	nl     int64       // the newlines in b[:n]
+	lo, hi int           // the lines searched for secrets; hi == 0: none
+	hits   []SecretHit   // the secrets found there; Start is a position in b
+	trig   []int32       // where a trigger starts in b[:n] (and ends there too), ascending
+	tline  []int32       // the newlines in b before each trig
+	ms     []multi.Match // scratch for the trigger search
+	nl     int64         // the newlines in b[:n]
 	ready  chan struct{}
 }
 
@@ -201,6 +204,7 @@ var (
 			b:     make([]byte, readSize),
 			trig:  make([]int32, 0, 1024),
 			tline: make([]int32, 0, 1024),
+			ms:    make([]multi.Match, 0, 1024),
 			ready: make(chan struct{}, 1),
 		}
 	}}
@@ -397,10 +401,9 @@ func (blk *block) search(secrets bool) {
 	b := blk.b[:blk.n]
 	blk.lo, blk.hi, blk.hits, blk.trig, blk.tline = 0, 0, blk.hits[:0], blk.trig[:0], blk.tline[:0]
 	var nl, last int
-	for p := 0; ; p++ {
-		if p, _ = triggerSet.Index(b, p); p < 0 {
-			break
-		}
+	blk.ms = triggerSet.AppendAll(blk.ms[:0], b)
+	for _, m := range blk.ms {
+		p := int(m.Pos)
 		nl += bytes.Count(b[last:p], nlByte)
 		last = p
 		blk.trig = append(blk.trig, int32(p))

@@ -69,9 +69,19 @@ func New(words [][]byte) *Set {
 // MaxLen is the length of the longest word.
 func (s *Set) MaxLen() int { return s.maxLen }
 
-// freq is a rough probability of byte c in log text: spaces, lowercase
+// freq is a rough probability of byte c in log text (freqOf, tabulated).
+func freq(c byte) float64 { return freqTab[c] }
+
+var freqTab = func() (t [256]float64) {
+	for c := range t {
+		t[c] = freqOf(byte(c))
+	}
+	return t
+}()
+
+// freqOf is a rough probability of byte c in log text: spaces, lowercase
 // letters by English frequency, digits, punctuation, uppercase rarest.
-func freq(c byte) float64 {
+func freqOf(c byte) float64 {
 	const lower = "etaoinsrhldcumfpgwybvkxjqz" // most common first
 	switch {
 	case c == ' ':
@@ -311,6 +321,93 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 		}
 	}
 	return best, bestK
+}
+
+// A Match is where a word starts in a buffer, and which word it is.
+type Match struct {
+	Pos, Word int32
+}
+
+// AppendAll appends to dst every position in buf where a word starts and
+// ends within buf, in increasing order, each with the first word in the
+// Set's order that starts there: what calling Index from 0, then from each
+// match's position plus one, would give, in one pass. buf must be shorter
+// than 2 GiB.
+func (s *Set) AppendAll(dst []Match, buf []byte) []Match {
+	if !useAVX2 || len(s.words) == 0 {
+		for p := 0; ; p++ {
+			var k int
+			if p, k = s.indexEach(buf, p); p < 0 {
+				return dst
+			}
+			dst = append(dst, Match{int32(p), int32(k)})
+		}
+	}
+	p := 0
+	if useAVX512 {
+		for vecEnd := len(buf) - (64 + fpLen - 2); p < vecEnd; {
+			off, mask := teddyScan512(&buf[p], vecEnd-p, &s.tab)
+			if mask == 0 {
+				p += off
+				break
+			}
+			q := p + off
+			for ; mask != 0; mask &= mask - 1 {
+				dst = s.appendAt(dst, buf, q+bits.TrailingZeros64(mask))
+			}
+			p = q + 64
+		}
+	}
+	for vecEnd := len(buf) - (32 + fpLen - 2); p < vecEnd; {
+		off, mask := teddyScan(&buf[p], vecEnd-p, &s.tab)
+		if mask == 0 {
+			p += off
+			break
+		}
+		q := p + off
+		for ; mask != 0; mask &= mask - 1 {
+			dst = s.appendAt(dst, buf, q+bits.TrailingZeros32(mask))
+		}
+		p = q + 32
+	}
+	for ; p < len(buf); p++ {
+		dst = s.appendAt(dst, buf, p)
+	}
+	return dst
+}
+
+// appendAt adds to dst the words whose fingerprint is at buf[i], keeping
+// dst in order of position and one match per position, the first word in
+// the Set's order. Fingerprints are found in order, so a word lands at most
+// maxFP positions before the end of dst.
+func (s *Set) appendAt(dst []Match, buf []byte, i int) []Match {
+	m := s.bucketsAt(buf, i)
+	for m != 0 {
+		b := bits.TrailingZeros8(m)
+		m &= m - 1
+		for _, k := range s.buckets[b] {
+			st := i - s.fp[k]
+			w := s.words[k]
+			if st < 0 || st+len(w) > len(buf) || string(buf[st:st+len(w)]) != string(w) {
+				continue
+			}
+			// Insert in order.
+			j := len(dst)
+			for j > 0 && int(dst[j-1].Pos) > st {
+				j--
+			}
+			if j > 0 && int(dst[j-1].Pos) == st {
+				if int(dst[j-1].Word) > k {
+					dst[j-1].Word = int32(k)
+				}
+				continue
+			}
+			dst = append(dst, Match{})
+			copy(dst[j+1:], dst[j:])
+			dst[j] = Match{int32(st), int32(k)}
+		}
+	}
+	return dst
 }
 
 // indexEach is Index by one bytes.Index per word.

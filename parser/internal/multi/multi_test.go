@@ -3,6 +3,7 @@ package multi
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -69,6 +70,17 @@ func testIndex(t *testing.T) {
 					w = w[:rng.IntN(len(w))] // partial
 				}
 				copy(buf[rng.IntN(n):], w)
+			}
+			var want []Match
+			for p := 0; ; p++ {
+				var k int
+				if p, k = s.indexEach(buf, p); p < 0 {
+					break
+				}
+				want = append(want, Match{int32(p), int32(k)})
+			}
+			if got := s.AppendAll(nil, buf); !slices.Equal(got, want) {
+				t.Fatalf("iter %d: AppendAll = %v, want %v in %q", iter, got, want, buf)
 			}
 			for from := 0; from <= n; from++ {
 				gp, gw := s.Index(buf, from)
