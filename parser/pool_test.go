@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 	"testing/iotest"
@@ -134,5 +135,24 @@ func TestBlocksInOrder(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestWorkersEnd: a scanner's read-ahead workers end with its input, so
+// that a batch of many files leaves no goroutine behind.
+func TestWorkersEnd(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for i := range 200 {
+		in := bytes.Repeat([]byte("2024-05-01T10:00:00Z INFO request served\n"), i*500)
+		s := parser.NewScanner(bytes.NewReader(in), "x.log", parser.Options{})
+		for s.Scan() {
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before+4 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+4 {
+		t.Errorf("%d goroutines after 200 scans, %d before", n, before)
 	}
 }

@@ -270,6 +270,7 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 		ch:     s.chunks,
 		free:   s.free,
 		turn:   make(chan struct{}, 1),
+		stop:   make(chan struct{}),
 		full:   opt.Idle <= 0, // a live input's blocks are passed on as soon as anything arrives
 		search: secretFinder != nil && !opt.NoSecretFindings,
 	}
@@ -307,6 +308,7 @@ type readAhead struct {
 	toSearch chan *block     // Decompressing: the one reader's blocks, to search
 	full     bool            // wait for a block to be full (or the input to end)
 	search   bool            // search the blocks' complete lines for secrets
+	stop     chan struct{}   // closed with ch
 	ended    bool            // ch is closed; guarded by turn
 }
 
@@ -318,12 +320,17 @@ func (ra *readAhead) work() {
 		var blk *block
 		select {
 		case blk = <-ra.free:
+		case <-ra.stop:
+			return
 		case <-ra.done:
 			ra.end()
 			return
 		}
 		select {
 		case <-ra.turn:
+		case <-ra.stop:
+			ra.free <- blk
+			return
 		case <-ra.done:
 			ra.free <- blk
 			ra.end()
@@ -362,8 +369,7 @@ func (ra *readAhead) work() {
 				case <-ra.done:
 				}
 			}
-			ra.ended = true
-			close(ra.ch)
+			ra.close()
 		}
 		ra.turn <- struct{}{}
 		if !sent {
@@ -389,10 +395,17 @@ var errDone = errors.New("done")
 func (ra *readAhead) end() {
 	<-ra.turn
 	if !ra.ended {
-		ra.ended = true
-		close(ra.ch)
+		ra.close()
 	}
 	ra.turn <- struct{}{}
+}
+
+// close ends the input, in a worker's turn: it closes ch, and stop so that
+// the other worker, waiting for a block or its turn, ends too.
+func (ra *readAhead) close() {
+	ra.ended = true
+	close(ra.ch)
+	close(ra.stop)
 }
 
 // search finds the triggers in b[:n], and the secrets in its complete
