@@ -256,6 +256,7 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 		from = 0
 	}
 	best, bestK := -1, -1
+	var out [64]byte // the kernel's bucket bits of a block's positions
 	// Fingerprint positions are scanned from from up to end; once a word is
 	// found, only fingerprints up to maxFP bytes past its start can belong
 	// to a word that starts as early.
@@ -265,19 +266,20 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 		// Blocks of 64 positions starting below vecEnd can load p[i+63+fpLen-1].
 		vecEnd := len(buf) - (64 + fpLen - 2)
 		for p < vecEnd && p < end {
-			off, mask := teddyScan512(&buf[p], min(end, vecEnd)-p, &s.tab)
+			off, mask := teddyScan512(&buf[p], min(end, vecEnd)-p, &s.tab, &out)
 			if mask == 0 {
 				p += off
 				break
 			}
 			q := p + off
 			for mask != 0 {
-				i := q + bits.TrailingZeros64(mask)
+				j := bits.TrailingZeros64(mask)
+				i := q + j
 				mask &= mask - 1
 				if i >= end {
 					break
 				}
-				if m := s.bucketsAt(buf, i); m != 0 {
+				if m := out[j]; m != 0 {
 					best, bestK = s.verify(buf, i, from, m, best, bestK)
 					if best >= 0 {
 						end = min(end, best+s.maxFP+1)
@@ -290,19 +292,20 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 	// Blocks of 32 positions starting below vecEnd can load p[i+31+fpLen-1].
 	vecEnd := len(buf) - (32 + fpLen - 2)
 	for p < vecEnd && p < end {
-		off, mask := teddyScan(&buf[p], min(end, vecEnd)-p, &s.tab)
+		off, mask := teddyScan(&buf[p], min(end, vecEnd)-p, &s.tab, &out)
 		if mask == 0 {
 			p += off
 			break
 		}
 		q := p + off
 		for mask != 0 {
-			i := q + bits.TrailingZeros32(mask)
+			j := bits.TrailingZeros32(mask)
+			i := q + j
 			mask &= mask - 1
 			if i >= end {
 				break
 			}
-			if m := s.bucketsAt(buf, i); m != 0 {
+			if m := out[j]; m != 0 {
 				best, bestK = s.verify(buf, i, from, m, best, bestK)
 				if best >= 0 {
 					end = min(end, best+s.maxFP+1)
@@ -344,44 +347,49 @@ func (s *Set) AppendAll(dst []Match, buf []byte) []Match {
 		}
 	}
 	p := 0
+	var out [64]byte // the kernel's bucket bits of a block's positions
 	if useAVX512 {
 		for vecEnd := len(buf) - (64 + fpLen - 2); p < vecEnd; {
-			off, mask := teddyScan512(&buf[p], vecEnd-p, &s.tab)
+			off, mask := teddyScan512(&buf[p], vecEnd-p, &s.tab, &out)
 			if mask == 0 {
 				p += off
 				break
 			}
 			q := p + off
 			for ; mask != 0; mask &= mask - 1 {
-				dst = s.appendAt(dst, buf, q+bits.TrailingZeros64(mask))
+				j := bits.TrailingZeros64(mask)
+				dst = s.appendAt(dst, buf, q+j, out[j])
 			}
 			p = q + 64
 		}
 	}
 	for vecEnd := len(buf) - (32 + fpLen - 2); p < vecEnd; {
-		off, mask := teddyScan(&buf[p], vecEnd-p, &s.tab)
+		off, mask := teddyScan(&buf[p], vecEnd-p, &s.tab, &out)
 		if mask == 0 {
 			p += off
 			break
 		}
 		q := p + off
 		for ; mask != 0; mask &= mask - 1 {
-			dst = s.appendAt(dst, buf, q+bits.TrailingZeros32(mask))
+			j := bits.TrailingZeros32(mask)
+			dst = s.appendAt(dst, buf, q+j, out[j])
 		}
 		p = q + 32
 	}
 	for ; p < len(buf); p++ {
-		dst = s.appendAt(dst, buf, p)
+		if m := s.bucketsAt(buf, p); m != 0 {
+			dst = s.appendAt(dst, buf, p, m)
+		}
 	}
 	return dst
 }
 
-// appendAt adds to dst the words whose fingerprint is at buf[i], keeping
+// appendAt adds to dst the words of buckets m whose fingerprint is at
+// buf[i], keeping
 // dst in order of position and one match per position, the first word in
 // the Set's order. Fingerprints are found in order, so a word lands at most
 // maxFP positions before the end of dst.
-func (s *Set) appendAt(dst []Match, buf []byte, i int) []Match {
-	m := s.bucketsAt(buf, i)
+func (s *Set) appendAt(dst []Match, buf []byte, i int, m uint8) []Match {
 	for m != 0 {
 		b := bits.TrailingZeros8(m)
 		m &= m - 1

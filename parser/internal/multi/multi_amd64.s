@@ -25,7 +25,7 @@
 	VPAND t1, acc, acc; \
 	VPAND t2, acc, acc
 
-// func teddyScan(p *byte, n int, tab *teddyTab) (off int, mask uint32)
+// func teddyScan(p *byte, n int, tab *teddyTab, out *[64]byte) (off int, mask uint32)
 //
 // For each block of 32 positions i, i+1, ..., i+31 (i = 0, 32, ... < n) it
 // looks up, for every position and each of the four bytes p[i] ... p[i+3],
@@ -34,11 +34,13 @@
 // position where some bucket's fingerprint may start. Returns the first
 // block with such a position (off = its first position, mask = one bit per
 // candidate position), or off = the end of the last block searched and
-// mask = 0. The caller guarantees that p[i+34] is readable for every block i.
-TEXT ·teddyScan(SB), NOSPLIT, $0-36
+// mask = 0. At a block with candidates it also stores their bucket bits in
+// out[0:32]. The caller guarantees that p[i+34] is readable for every block i.
+TEXT ·teddyScan(SB), NOSPLIT, $0-44
 	MOVQ    p+0(FP), SI
 	MOVQ    n+8(FP), BX
 	MOVQ    tab+16(FP), DI
+	MOVQ    out+24(FP), R9
 	VMOVDQU 0(DI), Y8
 	VMOVDQU 32(DI), Y9
 	VMOVDQU 64(DI), Y10
@@ -81,19 +83,20 @@ loop:
 	JMP    loop
 
 found:
+	VMOVDQU   Y0, 0(R9)
 	VPXOR     Y1, Y1, Y1
 	VPCMPEQB  Y1, Y0, Y0
 	VPMOVMSKB Y0, DX
 	NOTL      DX
 	VZEROUPPER
-	MOVQ      AX, off+24(FP)
-	MOVL      DX, mask+32(FP)
+	MOVQ      AX, off+32(FP)
+	MOVL      DX, mask+40(FP)
 	RET
 
 none:
 	VZEROUPPER
-	MOVQ AX, off+24(FP)
-	MOVL $0, mask+32(FP)
+	MOVQ AX, off+32(FP)
+	MOVL $0, mask+40(FP)
 	RET
 
 // LOOKUP512 is LOOKUP for the 64 bytes at SI+AX+off, with ZMM registers
@@ -106,14 +109,16 @@ none:
 	VPSHUFB   t1, lo, t1; \
 	VPSHUFB   t2, hi, t2
 
-// func teddyScan512(p *byte, n int, tab *teddyTab) (off int, mask uint64)
+// func teddyScan512(p *byte, n int, tab *teddyTab, out *[64]byte) (off int, mask uint64)
 //
-// teddyScan with AVX-512 (F and BW): blocks of 64 positions. The caller
+// teddyScan with AVX-512 (F and BW): blocks of 64 positions, bucket bits
+// in out[0:64]. The caller
 // guarantees that p[i+66] is readable for every block i.
-TEXT ·teddyScan512(SB), NOSPLIT, $0-40
+TEXT ·teddyScan512(SB), NOSPLIT, $0-48
 	MOVQ            p+0(FP), SI
 	MOVQ            n+8(FP), BX
 	MOVQ            tab+16(FP), DI
+	MOVQ            out+24(FP), R9
 	VBROADCASTI32X4 0(DI), Z8
 	VBROADCASTI32X4 32(DI), Z9
 	VBROADCASTI32X4 64(DI), Z10
@@ -143,16 +148,17 @@ loop512:
 	JMP        loop512
 
 found512:
+	VMOVDQU64  Z0, 0(R9)
 	KMOVQ      K1, DX
 	VZEROUPPER
-	MOVQ       AX, off+24(FP)
-	MOVQ       DX, mask+32(FP)
+	MOVQ       AX, off+32(FP)
+	MOVQ       DX, mask+40(FP)
 	RET
 
 none512:
 	VZEROUPPER
-	MOVQ AX, off+24(FP)
-	MOVQ $0, mask+32(FP)
+	MOVQ AX, off+32(FP)
+	MOVQ $0, mask+40(FP)
 	RET
 
 // func hasAVX512() bool: AVX-512 F and BW, with the OS saving the opmask

@@ -2,11 +2,11 @@
 
 package multi
 
-func teddyScan(p *byte, n int, tab *teddyTab) (off int, mask uint32) {
+func teddyScan(p *byte, n int, tab *teddyTab, out *[64]byte) (off int, mask uint32) {
 	panic("multi: teddyScan without AVX2")
 }
 
-func teddyScan512(p *byte, n int, tab *teddyTab) (off int, mask uint64) {
+func teddyScan512(p *byte, n int, tab *teddyTab, out *[64]byte) (off int, mask uint64) {
 	panic("multi: teddyScan512 without AVX-512")
 }
 
