@@ -143,11 +143,11 @@ type Scanner struct {
 	out        []*Finding // ready to hand out
 	cur        *Finding
 	stats      Stats
-	chunks     chan chunk  // from the read-ahead goroutine
+	chunks     chan chunk  // from the read-ahead workers
 	free       chan *block // spare blocks back to it
 	carry      []byte      // the part of a chunk that did not fit
 	held       *block      // the block carry is in, handed back once used
-	readerDone bool        // the read-ahead goroutine closed chunks
+	readerDone bool        // the read-ahead workers closed chunks
 	idle       *time.Timer
 	done       int // end of the last processed record: records never overlap
 
@@ -638,7 +638,7 @@ func (s *Scanner) stopped() bool {
 	return true
 }
 
-// fillChunks appends the next chunk from the read-ahead goroutine to the
+// fillChunks appends the next chunk from the read-ahead workers to the
 // window. In Idle mode, when the input stays quiet for Options.Idle, it
 // emits what is pending instead.
 func (s *Scanner) fillChunks() bool {
