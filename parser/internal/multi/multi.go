@@ -245,6 +245,34 @@ func (s *Set) verify(buf []byte, i, from int, m uint8, best, bestK int) (int, in
 	return best, bestK
 }
 
+// kernel runs the widest kernel that can read from p on, over the
+// positions below end, and returns the first block of them with
+// candidates: its first position q, a mask with bit j set where q+j is a
+// candidate, whose bucket bits are out[j], and its width (64 or 32). With no
+// candidate, mask is 0 and q is the first position no kernel could read:
+// the caller checks the rest one by one (bucketsAt).
+func (s *Set) kernel(buf []byte, p, end int, out *[64]byte) (q int, mask uint64, width int) {
+	if useAVX512 {
+		// Blocks of 64 positions starting below vecEnd can load p[i+63+fpLen-1].
+		if vecEnd := min(end, len(buf)-(64+fpLen-2)); p < vecEnd {
+			off, m := teddyScan512(&buf[p], vecEnd-p, &s.tab, out)
+			if m != 0 {
+				return p + off, m, 64
+			}
+			p += off
+		}
+	}
+	// Blocks of 32 positions starting below vecEnd can load p[i+31+fpLen-1].
+	if vecEnd := min(end, len(buf)-(32+fpLen-2)); p < vecEnd {
+		off, m := teddyScan(&buf[p], vecEnd-p, &s.tab, out)
+		if m != 0 {
+			return p + off, uint64(m), 32
+		}
+		p += off
+	}
+	return p, 0, 0
+}
+
 // Index returns the start of the first word that starts at or after from and
 // ends within buf, and which word it is (the first in the Set's order when
 // several start there); -1, -1 if there is none.
@@ -262,44 +290,14 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 	// to a word that starts as early.
 	end := len(buf)
 	p := from
-	if useAVX512 {
-		// Blocks of 64 positions starting below vecEnd can load p[i+63+fpLen-1].
-		vecEnd := len(buf) - (64 + fpLen - 2)
-		for p < vecEnd && p < end {
-			off, mask := teddyScan512(&buf[p], min(end, vecEnd)-p, &s.tab, &out)
-			if mask == 0 {
-				p += off
-				break
-			}
-			q := p + off
-			for mask != 0 {
-				j := bits.TrailingZeros64(mask)
-				i := q + j
-				mask &= mask - 1
-				if i >= end {
-					break
-				}
-				if m := out[j]; m != 0 {
-					best, bestK = s.verify(buf, i, from, m, best, bestK)
-					if best >= 0 {
-						end = min(end, best+s.maxFP+1)
-					}
-				}
-			}
-			p = q + 64
-		}
-	}
-	// Blocks of 32 positions starting below vecEnd can load p[i+31+fpLen-1].
-	vecEnd := len(buf) - (32 + fpLen - 2)
-	for p < vecEnd && p < end {
-		off, mask := teddyScan(&buf[p], min(end, vecEnd)-p, &s.tab, &out)
+	for p < end {
+		q, mask, width := s.kernel(buf, p, end, &out)
 		if mask == 0 {
-			p += off
+			p = q
 			break
 		}
-		q := p + off
 		for mask != 0 {
-			j := bits.TrailingZeros32(mask)
+			j := bits.TrailingZeros64(mask)
 			i := q + j
 			mask &= mask - 1
 			if i >= end {
@@ -312,7 +310,7 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 				}
 			}
 		}
-		p = q + 32
+		p = q + width
 	}
 	// The tail, where a block would read past the end: position by position.
 	for i := p; i < end; i++ {
@@ -348,33 +346,17 @@ func (s *Set) AppendAll(dst []Match, buf []byte) []Match {
 	}
 	p := 0
 	var out [64]byte // the kernel's bucket bits of a block's positions
-	if useAVX512 {
-		for vecEnd := len(buf) - (64 + fpLen - 2); p < vecEnd; {
-			off, mask := teddyScan512(&buf[p], vecEnd-p, &s.tab, &out)
-			if mask == 0 {
-				p += off
-				break
-			}
-			q := p + off
-			for ; mask != 0; mask &= mask - 1 {
-				j := bits.TrailingZeros64(mask)
-				dst = s.appendAt(dst, buf, q+j, out[j])
-			}
-			p = q + 64
-		}
-	}
-	for vecEnd := len(buf) - (32 + fpLen - 2); p < vecEnd; {
-		off, mask := teddyScan(&buf[p], vecEnd-p, &s.tab, &out)
+	for p < len(buf) {
+		q, mask, width := s.kernel(buf, p, len(buf), &out)
 		if mask == 0 {
-			p += off
+			p = q
 			break
 		}
-		q := p + off
 		for ; mask != 0; mask &= mask - 1 {
-			j := bits.TrailingZeros32(mask)
+			j := bits.TrailingZeros64(mask)
 			dst = s.appendAt(dst, buf, q+j, out[j])
 		}
-		p = q + 32
+		p = q + width
 	}
 	for ; p < len(buf); p++ {
 		if m := s.bucketsAt(buf, p); m != 0 {
