@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/azlogscan/azlogscan/parser/internal/multi"
@@ -182,11 +181,7 @@ type block struct {
 	tline  []int32       // the newlines in b before each trig
 	ms     []multi.Match // scratch for the trigger search
 	nl     int64         // the newlines in b[:n]
-	// trigBy says who searches the block for triggers: 0 nobody yet, 1 the
-	// worker, 2 the scanner, which takes that half of the search over when
-	// it would otherwise wait for the worker (see wait).
-	trigBy atomic.Int32
-	ready  chan struct{} // the worker's part of the search is done
+	ready  chan struct{}
 }
 
 // chunk is a block from the read-ahead workers, or their read error.
@@ -293,6 +288,7 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 		go func() {
 			for blk := range ra.toSearch {
 				blk.search(ra.search)
+				blk.ready <- struct{}{}
 			}
 		}()
 		return s
@@ -358,7 +354,6 @@ func (ra *readAhead) work() {
 			}
 		}
 		blk.n = n
-		blk.trigBy.Store(0)
 		sent := false
 		if n > 0 {
 			select {
@@ -386,6 +381,7 @@ func (ra *readAhead) work() {
 			ra.toSearch <- blk
 		} else {
 			blk.search(ra.search)
+			blk.ready <- struct{}{}
 		}
 		if err != nil {
 			return
@@ -413,41 +409,11 @@ func (ra *readAhead) close() {
 	close(ra.stop)
 }
 
-// search is a worker's search of the block it read: for secrets in its
-// complete lines when secrets is set, then for the triggers unless the
-// scanner took that over; then it signals ready.
+// search finds the triggers in b[:n], and the secrets in its complete
+// lines when secrets is set.
 func (blk *block) search(secrets bool) {
 	b := blk.b[:blk.n]
-	blk.lo, blk.hi, blk.hits = 0, 0, blk.hits[:0]
-	if secrets {
-		first := bytes.IndexByte(b, '\n')
-		last := bytes.LastIndexByte(b, '\n')
-		if first >= 0 && last > first {
-			blk.lo, blk.hi = first+1, last+1
-			blk.hits, _ = searchLines(blk.hits, blk.b, blk.lo, blk.hi)
-		}
-	}
-	if blk.trigBy.CompareAndSwap(0, 1) {
-		blk.searchTriggers()
-	}
-	blk.ready <- struct{}{}
-}
-
-// wait returns once the block is searched. The scanner searches it for the
-// triggers itself if its worker has not started on them (it is still
-// searching for secrets): the two cores then share the work.
-func (blk *block) wait() {
-	if blk.trigBy.CompareAndSwap(0, 2) {
-		blk.searchTriggers()
-	}
-	<-blk.ready
-}
-
-// searchTriggers finds the triggers in the block and their lines, and
-// counts its newlines.
-func (blk *block) searchTriggers() {
-	b := blk.b[:blk.n]
-	blk.trig, blk.tline = blk.trig[:0], blk.tline[:0]
+	blk.lo, blk.hi, blk.hits, blk.trig, blk.tline = 0, 0, blk.hits[:0], blk.trig[:0], blk.tline[:0]
 	var nl, last int
 	blk.ms = triggerSet.AppendAll(blk.ms[:0], b)
 	for _, m := range blk.ms {
@@ -458,6 +424,14 @@ func (blk *block) searchTriggers() {
 		blk.tline = append(blk.tline, int32(nl))
 	}
 	blk.nl = int64(nl + bytes.Count(b[last:], nlByte))
+	if secrets {
+		first := bytes.IndexByte(b, '\n')
+		last := bytes.LastIndexByte(b, '\n')
+		if first >= 0 && last > first {
+			blk.lo, blk.hi = first+1, last+1
+			blk.hits, _ = searchLines(blk.hits, blk.b, blk.lo, blk.hi)
+		}
+	}
 }
 
 // Stats returns the counts so far.
@@ -700,7 +674,7 @@ func (s *Scanner) fillChunks() bool {
 			s.hits.reset()
 			return s.pos < s.end
 		}
-		c.blk.wait()
+		<-c.blk.ready
 		s.held = c.blk
 		w0, l0 := s.end, s.lineEnd
 		taken := s.take(c.blk.b[:c.blk.n])
