@@ -549,11 +549,12 @@ const dotnetHeadersException = "Unhandled exception. Azure.Identity.Authenticati
 	"   at Azure.Core.Pipeline.BearerTokenAuthenticationPolicy.AccessTokenCache.GetHeaderValueFromCredentialAsync(TokenRequestContext context, Boolean async, CancellationToken cancellationToken)\n" +
 	"   at Contoso.Orders.Worker.ExecuteAsync(CancellationToken stoppingToken) in /src/Contoso.Orders/Worker.cs:line 112\n"
 
-// TestSecretSearchEitherCore: the secrets found are the same whether the
-// read-ahead goroutine searches the blocks (plain input) or the scanner does
-// (Decompressing), over several blocks with secrets on both sides of every
-// block boundary.
-func TestSecretSearchEitherCore(t *testing.T) {
+// TestSecretSearchAcrossBlocks: the secrets found are the same whether the
+// input arrives in whole blocks (a file: the read-ahead workers search every
+// block's complete lines) or in small odd-sized pieces passed on as they
+// arrive (a live pipe: the scanner searches the many lines that straddle
+// two pieces), with secrets on both sides of every boundary.
+func TestSecretSearchAcrossBlocks(t *testing.T) {
 	withSecretFinder(t)
 	var b strings.Builder
 	for i := 0; b.Len() < 3<<20; i++ {
@@ -567,8 +568,8 @@ func TestSecretSearchEitherCore(t *testing.T) {
 		}
 	}
 	in := b.String()
-	scan := func(opt parser.Options) []secretAt {
-		s := parser.NewScanner(strings.NewReader(in), "s.log", opt)
+	scan := func(r io.Reader, opt parser.Options) []secretAt {
+		s := parser.NewScanner(r, "s.log", opt)
 		var got []secretAt
 		for s.Scan() {
 			if f := s.Finding(); f.Kind == parser.KindSecretExposure {
@@ -580,11 +581,28 @@ func TestSecretSearchEitherCore(t *testing.T) {
 		}
 		return got
 	}
-	reader, scanner := scan(parser.Options{}), scan(parser.Options{Decompressing: true})
-	if want := strings.Count(in, tJWT) + strings.Count(in, tSig); len(reader) != want {
-		t.Errorf("read-ahead search: %d secret findings, want %d", len(reader), want)
+	whole := scan(strings.NewReader(in), parser.Options{})
+	pieces := scan(&oddReader{b: []byte(in)}, parser.Options{Idle: time.Hour})
+	if want := strings.Count(in, tJWT) + strings.Count(in, tSig); len(whole) != want {
+		t.Errorf("whole blocks: %d secret findings, want %d", len(whole), want)
 	}
-	if !reflect.DeepEqual(reader, scanner) {
-		t.Errorf("read-ahead search and scanner search differ: %d and %d findings", len(reader), len(scanner))
+	if !reflect.DeepEqual(whole, pieces) {
+		t.Errorf("whole blocks and pieces differ: %d and %d findings", len(whole), len(pieces))
 	}
+}
+
+// oddReader returns pieces of 1 to 9000 bytes, of pseudo-random size.
+type oddReader struct {
+	b []byte
+	x uint32
+}
+
+func (r *oddReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	r.x = r.x*1664525 + 1013904223
+	n := copy(p, r.b[:min(len(r.b), 1+int(r.x>>8)%9000)])
+	r.b = r.b[n:]
+	return n, nil
 }

@@ -2,10 +2,15 @@ package parser_test
 
 import (
 	"bytes"
+	"io"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
+	"testing/iotest"
+	"time"
 
+	"github.com/azlogscan/azlogscan/corpus"
 	"github.com/azlogscan/azlogscan/parser"
 )
 
@@ -55,4 +60,99 @@ func TestBuffersReused(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestBlocksInOrder: a few MiB of real SDK output (the corpus logs, one
+// after the other) give the same findings, with the same lines and offsets,
+// and the same line count, however the input arrives: whole 256 KiB blocks,
+// blocks filled by many small reads, or small pieces passed on as they
+// arrive (a live pipe). The read-ahead workers take turns and their blocks
+// must come back in order, with every trigger near a block boundary found.
+func TestBlocksInOrder(t *testing.T) {
+	withSecretFinder(t)
+	cases, err := corpus.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in []byte
+	for len(in) < 4<<20 {
+		for _, c := range cases {
+			b, err := os.ReadFile(c.Log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in = append(in, b...)
+			if len(in) > 0 && in[len(in)-1] != '\n' {
+				in = append(in, '\n')
+			}
+		}
+	}
+	type found struct {
+		Line, Offset int64
+		Code, Msg    string
+	}
+	scan := func(r io.Reader, opt parser.Options) ([]found, parser.Stats) {
+		s := parser.NewScanner(r, "all.log", opt)
+		var out []found
+		for s.Scan() {
+			f := s.Finding()
+			out = append(out, found{f.Line, f.Offset, f.Code(), f.Message})
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out, s.Stats()
+	}
+	want, wst := scan(bytes.NewReader(in), parser.Options{})
+	if len(want) < 500 {
+		t.Fatalf("only %d findings in %d bytes of corpus logs", len(want), len(in))
+	}
+	if n := int64(bytes.Count(in, []byte{'\n'})); wst.Lines != n {
+		t.Errorf("Stats.Lines = %d, want %d", wst.Lines, n)
+	}
+	for _, c := range []struct {
+		name string
+		r    io.Reader
+		opt  parser.Options
+	}{
+		{"small reads", &oddReader{b: in}, parser.Options{}},
+		{"live pieces", &oddReader{b: in, x: 7}, parser.Options{Idle: time.Hour}},
+		{"one byte at a time", iotest.OneByteReader(bytes.NewReader(in[:256<<10])), parser.Options{}},
+	} {
+		got, st := scan(c.r, c.opt)
+		if c.name == "one byte at a time" {
+			want, wst = scan(bytes.NewReader(in[:256<<10]), parser.Options{})
+		}
+		if st.Lines != wst.Lines {
+			t.Errorf("%s: %d lines, want %d", c.name, st.Lines, wst.Lines)
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d findings, want %d", c.name, len(got), len(want))
+		}
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Errorf("%s: finding %d = %+v, want %+v", c.name, i, got[i], want[i])
+				break
+			}
+		}
+	}
+}
+
+// TestWorkersEnd: a scanner's read-ahead workers end with its input, so
+// that a batch of many files leaves no goroutine behind.
+func TestWorkersEnd(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for i := range 200 {
+		in := bytes.Repeat([]byte("2024-05-01T10:00:00Z INFO request served\n"), i*500)
+		s := parser.NewScanner(bytes.NewReader(in), "x.log", parser.Options{})
+		for s.Scan() {
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before+4 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+4 {
+		t.Errorf("%d goroutines after 200 scans, %d before", n, before)
+	}
 }

@@ -3,9 +3,12 @@ package parser
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"time"
+
+	"github.com/azlogscan/azlogscan/parser/internal/multi"
 )
 
 // Sizes of the scanner's bounded window. Memory use is about
@@ -40,9 +43,9 @@ type Options struct {
 	// NoSecretFindings turns off the "secret exposed in log" findings.
 	// Redaction itself cannot be turned off.
 	NoSecretFindings bool
-	// Decompressing says that reading r decompresses: the read-ahead
-	// goroutine then has enough to do, and the scanner searches the blocks
-	// for secrets itself, so that both cores stay busy.
+	// Decompressing says that reading r decompresses. One goroutine then
+	// does all the reading, so that the decoder's state stays in one core's
+	// cache, and another searches the blocks it fills.
 	Decompressing bool
 }
 
@@ -133,15 +136,17 @@ type Scanner struct {
 	rerr       error // terminal error for Err
 	hits       hitCache
 	lines      lineCounter
+	lineEnd    int64 // the line at s.end: 1 + the newlines before it
+	lastNL     bool  // the input read so far ends with a newline
 	group      grouper
 	out        []*Finding // ready to hand out
 	cur        *Finding
 	stats      Stats
-	chunks     chan chunk  // from the read-ahead goroutine
+	chunks     chan chunk  // from the read-ahead workers
 	free       chan *block // spare blocks back to it
 	carry      []byte      // the part of a chunk that did not fit
 	held       *block      // the block carry is in, handed back once used
-	readerDone bool        // the read-ahead goroutine closed chunks
+	readerDone bool        // the read-ahead workers closed chunks
 	idle       *time.Timer
 	done       int // end of the last processed record: records never overlap
 
@@ -162,35 +167,53 @@ type seenSecret struct {
 	kind   string
 }
 
-// block is one of the scanner's read-ahead buffers. The read-ahead goroutine
-// fills b[:n] (all of it, or on a live input what has arrived) and, when the
-// scanner reports secrets, already searches the complete lines in it,
-// b[lo:hi], for them: the two halves of the work on two cores. The line that
-// straddles two blocks, and lines too long to fit in one, are searched by
-// the scanner itself.
+// block is one of the scanner's read-ahead buffers. A read-ahead worker
+// fills b[:n] (all of it, or on a live input what has arrived), then
+// searches it: for the triggers, and, when the scanner reports secrets, the
+// complete lines in it, b[lo:hi], for secrets. The line that straddles two
+// blocks, and lines too long to fit in one, are searched by the scanner.
 type block struct {
 	b      []byte
 	n      int
-	lo, hi int         // the lines searched; hi == 0: none
-	hits   []SecretHit // the secrets found there; Start is a position in b
+	lo, hi int           // the lines searched for secrets; hi == 0: none
+	hits   []SecretHit   // the secrets found there; Start is a position in b
+	trig   []int32       // where a trigger starts in b[:n] (and ends there too), ascending
+	tline  []int32       // the newlines in b before each trig
+	ms     []multi.Match // scratch for the trigger search
+	nl     int64         // the newlines in b[:n]
+	ready  chan struct{}
 }
 
-// chunk is a block from the read-ahead goroutine, or its read error.
+// chunk is a block from the read-ahead workers, or their read error.
 type chunk struct {
 	blk *block
 	err error
 }
 
+// readSize is how much a read-ahead worker reads into one block: small
+// enough that the block is still in the worker's cache while it searches
+// it, large enough that the hand-overs between goroutines stay few (256 KiB
+// blocks were slower than 512 KiB and 1 MiB ones on a busy machine).
+const readSize = 512 << 10
+
 // The window and the read-ahead buffers of finished scanners are reused: a
 // batch of many small files does not allocate (and clear) megabytes each.
 var (
 	windowPool = sync.Pool{New: func() any { b := make([]byte, BlockSize+MaxRecord+MaxBack); return &b }}
-	blockPool  = sync.Pool{New: func() any { return &block{b: make([]byte, BlockSize)} }}
+	blockPool  = sync.Pool{New: func() any {
+		return &block{
+			b:     make([]byte, readSize),
+			trig:  make([]int32, 0, 1024),
+			tline: make([]int32, 0, 1024),
+			ms:    make([]multi.Match, 0, 1024),
+			ready: make(chan struct{}, 1),
+		}
+	}}
 )
 
 // release hands the scanner's buffers back to the pools once the
-// read-ahead goroutine has ended (it closed s.chunks) and the input is
-// processed; a Scanner whose goroutine may still run keeps them.
+// read-ahead workers have ended (one closed s.chunks) and the input is
+// processed; a Scanner whose workers may still run keeps them.
 func (s *Scanner) release() {
 	if !s.readerDone || s.buf == nil {
 		return
@@ -209,18 +232,23 @@ func (s *Scanner) release() {
 	s.buf = nil
 }
 
-// readAhead is how many spare buffers the read-ahead goroutine fills while
-// the scanner parses: reading (and decompressing) runs on another core.
-const readAhead = 2
+// Read-ahead: readWorkers goroutines take turns reading the input into
+// blocks, in order, and each searches the block it read while the other
+// reads (or decompresses) the next one; the scanner parses what they hand
+// over. readBlocks blocks circulate between them and the scanner.
+const (
+	readWorkers = 2
+	readBlocks  = 5
+)
 
 // NewScanner returns a Scanner reading r; name is the log.file.path of its
 // findings ("-" for standard input).
 //
-// The Scanner reads r in a goroutine of its own, ahead of the parsing; that
-// goroutine ends at the end of r, at a read error, or when Options.Context
-// is done. Reading stops being ahead if nobody calls Scan: a Scanner left
-// before the end of its input (without a Context) keeps its goroutine, and
-// r, until the program ends.
+// The Scanner reads r in goroutines of its own, ahead of the parsing; they
+// end at the end of r, at a read error, or when Options.Context is done.
+// Reading stops being ahead if nobody calls Scan: a Scanner left before the
+// end of its input (without a Context) keeps its goroutines, and r, until
+// the program ends.
 func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 	s := &Scanner{
 		r:    r,
@@ -230,43 +258,88 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 	}
 	s.lines.line = 1
 	s.slines.line = 1
+	s.lineEnd = 1
 	s.group.s = s
 	s.hits.reset()
-	s.chunks = make(chan chunk, 1)
-	s.free = make(chan *block, readAhead)
-	for range readAhead {
+	s.chunks = make(chan chunk, readBlocks)
+	s.free = make(chan *block, readBlocks)
+	for range readBlocks {
 		s.free <- blockPool.Get().(*block)
 	}
-	var done <-chan struct{}
-	if opt.Context != nil {
-		done = opt.Context.Done()
+	ra := &readAhead{
+		r:      r,
+		ch:     s.chunks,
+		free:   s.free,
+		turn:   make(chan struct{}, 1),
+		stop:   make(chan struct{}),
+		full:   opt.Idle <= 0, // a live input's blocks are passed on as soon as anything arrives
+		search: secretFinder != nil && !opt.NoSecretFindings,
 	}
-	// A live input's blocks are passed on as soon as anything arrives.
-	search := secretFinder != nil && !opt.NoSecretFindings && !opt.Decompressing
-	go readChunks(r, s.chunks, s.free, opt.Idle <= 0, search, done)
+	if opt.Context != nil {
+		ra.done = opt.Context.Done()
+	}
+	ra.turn <- struct{}{}
+	if opt.Decompressing {
+		ra.toSearch = make(chan *block, readBlocks)
+		go func() {
+			ra.work()
+			close(ra.toSearch)
+		}()
+		go func() {
+			for blk := range ra.toSearch {
+				blk.search(ra.search)
+				blk.ready <- struct{}{}
+			}
+		}()
+		return s
+	}
+	for range readWorkers {
+		go ra.work()
+	}
 	return s
 }
 
-// readChunks reads r into the blocks from free and sends them on ch; full
-// waits for a block to be full (or the input to end) before sending it, and
-// search has its complete lines searched for secrets first.
-// At the input's end it closes ch; after a read error it sends a chunk
-// with the error first.
-func readChunks(r io.Reader, ch chan<- chunk, free <-chan *block, full, search bool, done <-chan struct{}) {
-	defer close(ch)
-	send := func(c chunk) bool {
-		select {
-		case ch <- c:
-			return true
-		case <-done:
-			return false
-		}
-	}
+// readAhead is what the read-ahead workers share.
+type readAhead struct {
+	r        io.Reader
+	ch       chan<- chunk    // blocks in input order, then a read error; closed at the end
+	free     chan *block     // spare blocks, from the scanner
+	turn     chan struct{}   // held while reading: one reader at a time, in order
+	done     <-chan struct{} // Options.Context
+	toSearch chan *block     // Decompressing: the one reader's blocks, to search
+	full     bool            // wait for a block to be full (or the input to end)
+	search   bool            // search the blocks' complete lines for secrets
+	stop     chan struct{}   // closed with ch
+	ended    bool            // ch is closed; guarded by turn
+}
+
+// work reads the next part of the input into a block and sends it on ch
+// (both in its turn, so that blocks go out in input order), then searches
+// it and marks it ready; until the input ends, fails, or done.
+func (ra *readAhead) work() {
 	for {
 		var blk *block
 		select {
-		case blk = <-free:
-		case <-done:
+		case blk = <-ra.free:
+		case <-ra.stop:
+			return
+		case <-ra.done:
+			ra.end()
+			return
+		}
+		select {
+		case <-ra.turn:
+		case <-ra.stop:
+			ra.free <- blk
+			return
+		case <-ra.done:
+			ra.free <- blk
+			ra.end()
+			return
+		}
+		if ra.ended {
+			ra.turn <- struct{}{}
+			ra.free <- blk
 			return
 		}
 		b := blk.b[:cap(blk.b)]
@@ -274,35 +347,102 @@ func readChunks(r io.Reader, ch chan<- chunk, free <-chan *block, full, search b
 		var err error
 		for n < len(b) && err == nil {
 			var m int
-			m, err = r.Read(b[n:])
+			m, err = ra.r.Read(b[n:])
 			n += m
-			if !full && n > 0 {
+			if !ra.full && n > 0 {
 				break
 			}
 		}
-		blk.n, blk.lo, blk.hi, blk.hits = n, 0, 0, blk.hits[:0]
-		if search {
-			first := bytes.IndexByte(b[:n], '\n')
-			last := bytes.LastIndexByte(b[:n], '\n')
-			if first >= 0 && last > first {
-				blk.lo, blk.hi = first+1, last+1
-				blk.hits, _ = searchLines(blk.hits, b, blk.lo, blk.hi)
+		blk.n = n
+		sent := false
+		if n > 0 {
+			select {
+			case ra.ch <- chunk{blk: blk}:
+				sent = true
+			case <-ra.done:
+				err = errDone
 			}
-		}
-		if n > 0 && !send(chunk{blk: blk}) {
-			return
 		}
 		if err != nil {
-			if err != io.EOF {
-				send(chunk{err: err})
+			if err != io.EOF && err != errDone {
+				select {
+				case ra.ch <- chunk{err: err}:
+				case <-ra.done:
+				}
 			}
-			return // closing ch says the input ended
+			ra.close()
+		}
+		ra.turn <- struct{}{}
+		if !sent {
+			ra.free <- blk
+			return
+		}
+		if ra.toSearch != nil {
+			ra.toSearch <- blk
+		} else {
+			blk.search(ra.search)
+			blk.ready <- struct{}{}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// errDone stands for Options.Context being done in work.
+var errDone = errors.New("done")
+
+// end closes ch, unless a worker did.
+func (ra *readAhead) end() {
+	<-ra.turn
+	if !ra.ended {
+		ra.close()
+	}
+	ra.turn <- struct{}{}
+}
+
+// close ends the input, in a worker's turn: it closes ch, and stop so that
+// the other worker, waiting for a block or its turn, ends too.
+func (ra *readAhead) close() {
+	ra.ended = true
+	close(ra.ch)
+	close(ra.stop)
+}
+
+// search finds the triggers in b[:n], and the secrets in its complete
+// lines when secrets is set.
+func (blk *block) search(secrets bool) {
+	b := blk.b[:blk.n]
+	blk.lo, blk.hi, blk.hits, blk.trig, blk.tline = 0, 0, blk.hits[:0], blk.trig[:0], blk.tline[:0]
+	var nl, last int
+	blk.ms = triggerSet.AppendAll(blk.ms[:0], b)
+	for _, m := range blk.ms {
+		p := int(m.Pos)
+		nl += bytes.Count(b[last:p], nlByte)
+		last = p
+		blk.trig = append(blk.trig, int32(p))
+		blk.tline = append(blk.tline, int32(nl))
+	}
+	blk.nl = int64(nl + bytes.Count(b[last:], nlByte))
+	if secrets {
+		first := bytes.IndexByte(b, '\n')
+		last := bytes.LastIndexByte(b, '\n')
+		if first >= 0 && last > first {
+			blk.lo, blk.hi = first+1, last+1
+			blk.hits, _ = searchLines(blk.hits, blk.b, blk.lo, blk.hi)
 		}
 	}
 }
 
 // Stats returns the counts so far.
-func (s *Scanner) Stats() Stats { return s.stats }
+func (s *Scanner) Stats() Stats {
+	st := s.stats
+	st.Lines = s.lineEnd - 1
+	if st.Bytes > 0 && !s.lastNL {
+		st.Lines++
+	}
+	return st
+}
 
 // Finding returns the finding of the last successful Scan.
 func (s *Scanner) Finding() *Finding { return s.cur }
@@ -337,7 +477,7 @@ func (s *Scanner) Scan() bool {
 // It is set whatever findings are still to hand out: they came before it.
 func (s *Scanner) setErr() {
 	if s.err != nil && s.rerr == nil {
-		s.rerr = &ReadError{Name: s.name, Offset: s.base + int64(s.end), Line: s.lines.at(s.buf, s.end), Err: s.err}
+		s.rerr = &ReadError{Name: s.name, Offset: s.base + int64(s.end), Line: s.lineEnd, Err: s.err}
 	}
 }
 
@@ -388,9 +528,9 @@ func (s *Scanner) bound() int64 {
 // false when the input is exhausted and the window fully processed.
 func (s *Scanner) step() bool {
 	if s.pos < s.end {
-		h := s.hits.next(s.buf[:s.end], s.pos)
+		h, hl := s.hits.next(s.buf[:s.end], s.pos)
 		if h >= 0 {
-			if s.processHit(h) {
+			if s.processHit(h, hl) {
 				return true
 			}
 			// The record around h needs more input than the window holds.
@@ -402,7 +542,7 @@ func (s *Scanner) step() bool {
 				// Keep the last partial line: a trigger may straddle reads.
 				s.pos = max(s.pos, s.end-maxTriggerLen)
 			}
-			if s.group.pending() && s.lines.at(s.buf, s.pos) > s.group.lastLine+mergeGap {
+			if s.group.pending() && s.lineAt(&s.lines, s.pos) > s.group.lastLine+mergeGap {
 				s.group.flush()
 			}
 		}
@@ -431,8 +571,7 @@ func (s *Scanner) fill() bool {
 	}
 	if keep > 0 {
 		s.scanSecrets(keep) // nothing leaves the window unsearched
-		s.lines.at(s.buf, keep)
-		s.slines.at(s.buf, keep)
+		s.anchorLines(keep)
 		s.sp = max(0, s.sp-keep) // a cut line may have left sp just before keep
 		s.slines.shift(keep)
 		n := copy(s.buf, s.buf[keep:s.end])
@@ -448,8 +587,7 @@ func (s *Scanner) fill() bool {
 		// bounded), but never loop: drop the oldest half.
 		half := len(s.buf) / 2
 		s.scanSecrets(half)
-		s.lines.at(s.buf, half)
-		s.slines.at(s.buf, half)
+		s.anchorLines(half)
 		s.sp = max(0, s.sp-half)
 		s.slines.shift(half)
 		n := copy(s.buf, s.buf[half:s.end])
@@ -474,7 +612,7 @@ func (s *Scanner) stopped() bool {
 	return true
 }
 
-// fillChunks appends the next chunk from the read-ahead goroutine to the
+// fillChunks appends the next chunk from the read-ahead workers to the
 // window. In Idle mode, when the input stays quiet for Options.Idle, it
 // emits what is pending instead.
 func (s *Scanner) fillChunks() bool {
@@ -488,7 +626,7 @@ func (s *Scanner) fillChunks() bool {
 		}
 		if len(s.carry) > 0 {
 			blk := s.held
-			s.take(s.carry)
+			s.countLines(s.take(s.carry))
 			if s.held == nil {
 				s.free <- blk // split: its results are not used, the window is searched
 			}
@@ -536,9 +674,23 @@ func (s *Scanner) fillChunks() bool {
 			s.hits.reset()
 			return s.pos < s.end
 		}
+		<-c.blk.ready
 		s.held = c.blk
-		w0 := s.end
-		s.take(c.blk.b[:c.blk.n])
+		w0, l0 := s.end, s.lineEnd
+		taken := s.take(c.blk.b[:c.blk.n])
+		if s.held == nil {
+			// All of it is in the window: take the workers' results.
+			s.lineEnd += c.blk.nl
+			s.hits.add(s.buf[:s.end], w0, l0, c.blk.trig, c.blk.tline, s.pos)
+			if s.lines.pos < w0 {
+				s.lines.anchor(w0, l0)
+			}
+			if s.slines.pos < w0 {
+				s.slines.anchor(w0, l0)
+			}
+		} else {
+			s.countLines(taken)
+		}
 		if s.held == nil && c.blk.hi > 0 && w0+c.blk.lo >= s.sp {
 			// All of it is in the window: search the lines before the
 			// block's own (the one straddling the previous block), then
@@ -559,15 +711,45 @@ func (s *Scanner) fillChunks() bool {
 // take copies what fits of b (the rest of the held chunk) into the window,
 // keeps the rest as carry, and hands the chunk's buffer back once it is all
 // copied.
-func (s *Scanner) take(b []byte) {
+func (s *Scanner) take(b []byte) []byte {
 	n := copy(s.buf[s.end:], b)
 	s.end += n
 	s.stats.Bytes += int64(n)
+	if n > 0 {
+		s.lastNL = b[n-1] == '\n'
+	}
 	s.carry = b[n:]
 	if len(s.carry) == 0 {
 		s.carry = nil
 		s.held = nil // fillChunks hands it back once it used its results
 	}
+	return b[:n]
+}
+
+// countLines adds the newlines of b, just taken into the window, to
+// s.lineEnd: for the part of a block the workers' count does not cover.
+func (s *Scanner) countLines(b []byte) {
+	s.lineEnd += int64(bytes.Count(b, nlByte))
+}
+
+// lineAt returns the line at window position p, counting from where c is or
+// back from the window's end, whichever is nearer, and leaves c at p.
+func (s *Scanner) lineAt(c *lineCounter, p int) int64 {
+	var l int64
+	if d := p - c.pos; d >= 0 && d <= s.end-p || d < 0 && -d <= s.end-p {
+		l = c.at(s.buf, p)
+	} else {
+		l = s.lineEnd - int64(bytes.Count(s.buf[p:s.end], nlByte))
+	}
+	c.anchor(p, l)
+	return l
+}
+
+// anchorLines puts both line counters at window position p, before the
+// window drops what lies before p.
+func (s *Scanner) anchorLines(p int) {
+	l := s.lineAt(&s.lines, p)
+	s.slines.anchor(p, l)
 }
 
 // quiet handles a pause of a live input: the records in the window are parsed
@@ -577,7 +759,7 @@ func (s *Scanner) quiet() {
 	s.hits.reset()
 	s.scanSecrets(0)
 	for s.pos < s.end {
-		h := s.hits.next(s.buf[:s.end], s.pos)
+		h, hl := s.hits.next(s.buf[:s.end], s.pos)
 		if h < 0 {
 			// Keep an unterminated last line for when more arrives.
 			if nl := bytes.LastIndexByte(s.buf[s.pos:s.end], '\n'); nl >= 0 {
@@ -585,7 +767,7 @@ func (s *Scanner) quiet() {
 			}
 			break
 		}
-		if !s.processHit(h) {
+		if !s.processHit(h, hl) {
 			break
 		}
 	}
@@ -602,7 +784,7 @@ func (s *Scanner) quiet() {
 
 // processHit parses the record around the trigger at h. It returns false when
 // the record may continue past the data read so far (the caller reads more).
-func (s *Scanner) processHit(h int) bool {
+func (s *Scanner) processHit(h int, hl int64) bool {
 	buf := s.buf[:s.end]
 	start, long := recordStart(buf, h, s.done)
 	end, complete, cut := recordEnd(buf, start, h, long, s.eof)
@@ -620,6 +802,9 @@ func (s *Scanner) processHit(h int) bool {
 	}
 	if cut {
 		s.stats.CutRecords++
+	}
+	if hl > 0 {
+		s.lines.anchor(h, hl)
 	}
 	line := s.lines.at(buf, start)
 	n0 := len(s.out)
@@ -660,6 +845,9 @@ func (c *lineCounter) at(buf []byte, p int) int64 {
 }
 
 func (c *lineCounter) shift(n int) { c.pos -= n }
+
+// anchor sets the counter: line l is at window position p.
+func (c *lineCounter) anchor(p int, l int64) { c.pos, c.line = p, l }
 
 func itoa(n int64) string {
 	var b [20]byte
@@ -791,7 +979,7 @@ func hasSecretFinding(fs []*Finding) bool {
 
 // secretAt records a secret of kind at window position p.
 func (s *Scanner) secretAt(buf []byte, p int, kind string) {
-	line := s.slines.at(buf, p)
+	line := s.lineAt(&s.slines, p)
 	if line != s.secLine {
 		s.secLine = line
 		s.secKinds = s.secKinds[:0]

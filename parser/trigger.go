@@ -56,44 +56,99 @@ func firstTriggerIndex(buf []byte, from int) int {
 	return best
 }
 
-// hitCache remembers the next trigger position found, so that the search is
-// one linear pass over the input however the scanner queries it.
+// hitCache holds the trigger positions of the window ahead of the scanner:
+// those the read-ahead workers found in whole blocks (add), with their line
+// numbers, and where they have none (the seams between blocks, a block split
+// across window moves, the rest after the window was reset) those it
+// searches itself, lazily.
 type hitCache struct {
-	pos  int // next occurrence at or after the last query, -1 if none below upto
-	upto int // searched up to here
+	q    []int   // trigger starts not yet passed, ascending: q[head:]
+	ql   []int64 // the line of each, or 0 where not known
+	head int
+	// cov: every trigger that starts below cov, at or after the last query's
+	// from, and ends within the window, is in q.
+	cov int
 }
 
 func (c *hitCache) reset() {
-	c.pos = -1
-	c.upto = 0
+	if c.q == nil {
+		c.q, c.ql = make([]int, 0, 1024), make([]int64, 0, 1024)
+	}
+	c.q, c.ql, c.head, c.cov = c.q[:0], c.ql[:0], 0, 0
 }
 
+// shift moves the positions n bytes back, as the window does.
 func (c *hitCache) shift(n int) {
-	if c.pos >= 0 {
-		c.pos -= n
-		if c.pos < 0 {
-			c.pos = -1
-			c.upto = 0
+	k := 0
+	for i := c.head; i < len(c.q); i++ {
+		if c.q[i] >= n {
+			c.q[k], c.ql[k] = c.q[i]-n, c.ql[i]
+			k++
 		}
 	}
-	c.upto = max(0, c.upto-n)
+	c.q, c.ql, c.head = c.q[:k], c.ql[:k], 0
+	c.cov = max(0, c.cov-n)
 }
 
-// next returns the position of the first trigger at or after from, or -1.
-func (c *hitCache) next(buf []byte, from int) int {
-	p := c.pos
-	if p < from && (p >= 0 || c.upto < len(buf)) {
-		s := from
-		if p < 0 {
-			// Nothing below upto: only a trigger straddling it is new.
-			s = max(from, c.upto-maxTriggerLen+1)
+// next returns the position of the first trigger at or after from that ends
+// within buf, or -1; and its line, or 0 when not known.
+func (c *hitCache) next(buf []byte, from int) (int, int64) {
+	for c.head < len(c.q) && c.q[c.head] < from {
+		c.head++
+	}
+	if c.head < len(c.q) {
+		return c.q[c.head], c.ql[c.head]
+	}
+	c.q, c.ql, c.head = c.q[:0], c.ql[:0], 0
+	s := max(from, c.cov)
+	p := firstTrigger(buf, s)
+	if p < 0 {
+		// Only a trigger that does not fit yet may start at or after here.
+		c.cov = max(s, len(buf)-triggerSet.MaxLen()+1)
+		return -1, 0
+	}
+	c.q, c.ql = append(c.q, p), append(c.ql, 0)
+	c.cov = p + 1
+	return p, 0
+}
+
+// add takes the triggers a read-ahead worker found in a block now at
+// buf[w0:] (the end of the window), whose first line is l0: those wholly
+// inside it, at trig, with tline newlines before each in the block. It first
+// searches what lies before w0 and is not covered yet (from from on), which
+// takes in the triggers that straddle w0.
+func (c *hitCache) add(buf []byte, w0 int, l0 int64, trig, tline []int32, from int) {
+	if c.head < len(c.q) && c.q[len(c.q)-1] >= w0 || c.cov > w0 {
+		return // cannot happen: cov stays within the window searched; search lazily
+	}
+	if c.head > 0 {
+		k := copy(c.q, c.q[c.head:])
+		copy(c.ql, c.ql[c.head:])
+		c.q, c.ql, c.head = c.q[:k], c.ql[:k], 0
+	}
+	ml := triggerSet.MaxLen()
+	lim := min(len(buf), w0+ml-1) // a trigger starting before w0 ends by here
+	for s := max(c.cov, from); s < w0; {
+		p := firstTrigger(buf[:lim], s)
+		if p < 0 || p >= w0 {
+			break
 		}
-		p = firstTrigger(buf, s)
-		c.pos = p
-		c.upto = len(buf)
+		c.q = append(c.q, p)
+		c.ql = append(c.ql, l0-int64(bytes.Count(buf[p:w0], nlByte)))
+		s = p + 1
 	}
-	if p >= from {
-		return p
+	// Those in the block's last ml-1 bytes may be the start of a longer
+	// trigger ending in the next block: the next add (or next) finds them.
+	n := len(buf) - w0
+	end := max(0, n-ml+1)
+	for i, t := range trig {
+		if int(t) >= end {
+			break
+		}
+		if w0+int(t) >= from {
+			c.q = append(c.q, w0+int(t))
+			c.ql = append(c.ql, l0+int64(tline[i]))
+		}
 	}
-	return -1
+	c.cov = w0 + end
 }

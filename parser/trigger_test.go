@@ -28,11 +28,11 @@ func TestHitCacheGrowth(t *testing.T) {
 	c.reset()
 	buf := []byte("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ClientSecretCred" + "ential authentication failed")
 	cut := bytes.Index(buf, []byte("ential"))
-	if p := c.next(buf[:cut], 0); p != -1 {
+	if p, _ := c.next(buf[:cut], 0); p != -1 {
 		t.Fatalf("partial: got %d", p)
 	}
 	want := bytes.Index(buf, []byte("redential"))
-	if p := c.next(buf, 0); p != want {
+	if p, _ := c.next(buf, 0); p != want {
 		t.Fatalf("after growth: got %d, want %d", p, want)
 	}
 }

@@ -1,8 +1,11 @@
 package rules
 
 import (
+	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -66,7 +69,7 @@ func loadEmbedded() ([]Rule, error) {
 		if err != nil {
 			return nil, err
 		}
-		rules, err := Load(f, "rules/"+name)
+		rules, err := loadTrusted(f, "rules/"+name)
 		f.Close()
 		if err != nil {
 			return nil, err
@@ -81,6 +84,39 @@ func loadEmbedded() ([]Rule, error) {
 		all = append(all, rules...)
 	}
 	return all, nil
+}
+
+// loadTrusted is Load for the embedded files, which TestEmbeddedStrict
+// loads with Load itself: it decodes each line once and validates the rule,
+// without Load's search for unknown and repeated keys, which takes most of
+// its time (the database loads in 4 ms instead of 21: at every start, on one
+// of the two cores the scan wants).
+func loadTrusted(r io.Reader, name string) ([]Rule, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	var rules []Rule
+	for lineNo := 1; len(data) > 0; lineNo++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var rule Rule
+		if err := json.Unmarshal(line, &rule); err != nil {
+			return nil, &LoadError{File: name, Line: lineNo, Err: fmt.Errorf("%w: %v", ErrInvalid, err)}
+		}
+		if field, err := validate(&rule); err != nil {
+			return nil, &LoadError{File: name, Line: lineNo, ID: rule.ID, Field: field, Err: err}
+		}
+		rules = append(rules, rule)
+	}
+	return rules, nil
 }
 
 func build(rules []Rule, user []bool) *DB {

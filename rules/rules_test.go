@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -508,5 +510,32 @@ func BenchmarkEnrich(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		f := parser.Finding{Credential: "ClientSecretCredential", AADSTS: []string{"7000215"}, ErrorCode: "invalid_client", HTTPStatus: 401}
 		db.Enrich(&f)
+	}
+}
+
+// TestEmbeddedStrict: the embedded files pass the strict Load that a user's
+// --rules file goes through (no unknown or repeated key), and give the same
+// rules as the quick load the command uses for them.
+func TestEmbeddedStrict(t *testing.T) {
+	names, err := fs.Glob(dataFS, "data/*.jsonl")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("embedded files: %v %v", names, err)
+	}
+	for _, name := range names {
+		b, err := fs.ReadFile(dataFS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strict, err := Load(bytes.NewReader(b), name)
+		if err != nil {
+			t.Fatalf("strict load: %v", err)
+		}
+		quick, err := loadTrusted(bytes.NewReader(b), name)
+		if err != nil {
+			t.Fatalf("quick load: %v", err)
+		}
+		if !reflect.DeepEqual(strict, quick) {
+			t.Errorf("%s: the quick load differs from the strict one", name)
+		}
 	}
 }

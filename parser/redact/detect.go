@@ -124,6 +124,9 @@ func keyAt(src []byte, ts, te int) (ks, ke int, kind string) {
 // keyValueHit parses the separator and value after the key src[ks:ke] of the given kind
 // and adds the value as a hit, unless it is missing or masked.
 func keyValueHit(hits []Hit, src []byte, ks, ke int, kind string) []Hit {
+	if isCmdletRecord(src, ks, ke) {
+		return hits
+	}
 	vs, ve, ok := value(src, ke, kind)
 	if !ok {
 		return hits
@@ -132,6 +135,32 @@ func keyValueHit(hits []Hit, src []byte, ks, ke int, kind string) []Hit {
 		return hits
 	}
 	return addHit(hits, src, kind, vs, ve)
+}
+
+// isCmdletRecord: "Get-AzAccessToken : Cannot retrieve access token for ..." is a PowerShell
+// error record, the name of the cmdlet that failed and its message, not a key and its value: a
+// Verb-Noun name, then a space before the colon.
+func isCmdletRecord(src []byte, ks, ke int) bool {
+	key := src[ks:ke]
+	i := bytes.IndexByte(key, '-')
+	if i < 2 || i+1 >= len(key) || !isUpper(key[0]) || !isUpper(key[i+1]) {
+		return false
+	}
+	for _, c := range key[1:i] {
+		if !isLower(c) {
+			return false
+		}
+	}
+	for _, c := range key[i+1:] {
+		if !isUpper(c) && !isLower(c) && !isDigit(c) {
+			return false
+		}
+	}
+	j := ke
+	for j < len(src) && isSpace(src[j]) {
+		j++
+	}
+	return j > ke && j < len(src) && src[j] == ':'
 }
 
 // isPWDPath: PWD=/home/app in an environment dump is a directory, not a password.

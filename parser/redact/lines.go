@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/azlogscan/azlogscan/parser/internal/multi"
 )
@@ -24,13 +25,15 @@ var triggerSet = multi.New(Triggers())
 // detector finds at one of the line's trigger occurrences.
 func AppendLineHits(hits []Hit, src []byte) []Hit {
 	var le lineEnd
-	for from := 0; from < len(src); {
-		p, k := triggerSet.Index(src, from)
-		if p < 0 {
-			break
+	ms := matchPool.Get().(*[]multi.Match)
+	*ms = triggerSet.AppendAll((*ms)[:0], src)
+	from := 0
+	for _, m := range *ms {
+		p, k := int(m.Pos), int(m.Word)
+		if p < from {
+			continue
 		}
 		if !mayHit(src, p, triggerAt(src, p, k), &le) {
-			from = p + 1
 			continue
 		}
 		ls := bytes.LastIndexByte(src[:p], '\n') + 1
@@ -43,8 +46,12 @@ func AppendLineHits(hits []Hit, src []byte) []Hit {
 		}
 		from = e + 1
 	}
+	matchPool.Put(ms)
 	return hits
 }
+
+// matchPool holds AppendLineHits' lists of trigger positions.
+var matchPool = sync.Pool{New: func() any { m := make([]multi.Match, 0, 256); return &m }}
 
 // triggerAt returns the trigger that starts at src[p:]; k is the index in
 // triggers (= Triggers()) the search reported for it. No trigger is a prefix

@@ -135,6 +135,9 @@ var cases = []tcase{
 	{"keys of other things", `{"key":"value","PartitionKey":"p1","RowKey":"r1","token_type":"Bearer","expires_in":3599}`, "", nil},
 	{"claims object", `"claims": "{\"access_token\": {\"xms_cc\": {\"values\": [\"CP1\"]}}}"`, "", nil},
 	{"GetToken", "ManagedIdentityCredential.GetToken() failed: TokenCredential returned", "", nil},
+	// A PowerShell error record names the cmdlet that failed (azure-powershell#13527).
+	{"cmdlet error record", "Get-AzAccessToken : Cannot retrieve access token for resource 'https://management.azure.com/';. Please ensure that you have provided the appropriate access tokens", "", nil},
+	{"cmdlet-like key without the space", "X-AccessToken: " + tJWT, "X-AccessToken: " + R("jwt"), []string{"jwt"}},
 }
 
 func TestCases(t *testing.T) {

@@ -69,9 +69,19 @@ func New(words [][]byte) *Set {
 // MaxLen is the length of the longest word.
 func (s *Set) MaxLen() int { return s.maxLen }
 
-// freq is a rough probability of byte c in log text: spaces, lowercase
+// freq is a rough probability of byte c in log text (freqOf, tabulated).
+func freq(c byte) float64 { return freqTab[c] }
+
+var freqTab = func() (t [256]float64) {
+	for c := range t {
+		t[c] = freqOf(byte(c))
+	}
+	return t
+}()
+
+// freqOf is a rough probability of byte c in log text: spaces, lowercase
 // letters by English frequency, digits, punctuation, uppercase rarest.
-func freq(c byte) float64 {
+func freqOf(c byte) float64 {
 	const lower = "etaoinsrhldcumfpgwybvkxjqz" // most common first
 	switch {
 	case c == ' ':
@@ -235,6 +245,34 @@ func (s *Set) verify(buf []byte, i, from int, m uint8, best, bestK int) (int, in
 	return best, bestK
 }
 
+// kernel runs the widest kernel that can read from p on, over the
+// positions below end, and returns the first block of them with
+// candidates: its first position q, a mask with bit j set where q+j is a
+// candidate, whose bucket bits are out[j], and its width (64 or 32). With no
+// candidate, mask is 0 and q is the first position no kernel could read:
+// the caller checks the rest one by one (bucketsAt).
+func (s *Set) kernel(buf []byte, p, end int, out *[64]byte) (q int, mask uint64, width int) {
+	if useAVX512 {
+		// Blocks of 64 positions starting below vecEnd can load p[i+63+fpLen-1].
+		if vecEnd := min(end, len(buf)-(64+fpLen-2)); p < vecEnd {
+			off, m := teddyScan512(&buf[p], vecEnd-p, &s.tab, out)
+			if m != 0 {
+				return p + off, m, 64
+			}
+			p += off
+		}
+	}
+	// Blocks of 32 positions starting below vecEnd can load p[i+31+fpLen-1].
+	if vecEnd := min(end, len(buf)-(32+fpLen-2)); p < vecEnd {
+		off, m := teddyScan(&buf[p], vecEnd-p, &s.tab, out)
+		if m != 0 {
+			return p + off, uint64(m), 32
+		}
+		p += off
+	}
+	return p, 0, 0
+}
+
 // Index returns the start of the first word that starts at or after from and
 // ends within buf, and which word it is (the first in the Set's order when
 // several start there); -1, -1 if there is none.
@@ -246,34 +284,33 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 		from = 0
 	}
 	best, bestK := -1, -1
+	var out [64]byte // the kernel's bucket bits of a block's positions
 	// Fingerprint positions are scanned from from up to end; once a word is
 	// found, only fingerprints up to maxFP bytes past its start can belong
 	// to a word that starts as early.
 	end := len(buf)
-	// Blocks of 32 positions starting below vecEnd can load p[i+31+fpLen-1].
-	vecEnd := len(buf) - (32 + fpLen - 2)
 	p := from
-	for p < vecEnd && p < end {
-		off, mask := teddyScan(&buf[p], min(end, vecEnd)-p, &s.tab)
+	for p < end {
+		q, mask, width := s.kernel(buf, p, end, &out)
 		if mask == 0 {
-			p += off
+			p = q
 			break
 		}
-		q := p + off
 		for mask != 0 {
-			i := q + bits.TrailingZeros32(mask)
+			j := bits.TrailingZeros64(mask)
+			i := q + j
 			mask &= mask - 1
 			if i >= end {
 				break
 			}
-			if m := s.bucketsAt(buf, i); m != 0 {
+			if m := out[j]; m != 0 {
 				best, bestK = s.verify(buf, i, from, m, best, bestK)
 				if best >= 0 {
 					end = min(end, best+s.maxFP+1)
 				}
 			}
 		}
-		p = q + 32
+		p = q + width
 	}
 	// The tail, where a block would read past the end: position by position.
 	for i := p; i < end; i++ {
@@ -285,6 +322,82 @@ func (s *Set) Index(buf []byte, from int) (pos, word int) {
 		}
 	}
 	return best, bestK
+}
+
+// A Match is where a word starts in a buffer, and which word it is.
+type Match struct {
+	Pos, Word int32
+}
+
+// AppendAll appends to dst every position in buf where a word starts and
+// ends within buf, in increasing order, each with the first word in the
+// Set's order that starts there: what calling Index from 0, then from each
+// match's position plus one, would give, in one pass. buf must be shorter
+// than 2 GiB.
+func (s *Set) AppendAll(dst []Match, buf []byte) []Match {
+	if !useAVX2 || len(s.words) == 0 {
+		for p := 0; ; p++ {
+			var k int
+			if p, k = s.indexEach(buf, p); p < 0 {
+				return dst
+			}
+			dst = append(dst, Match{int32(p), int32(k)})
+		}
+	}
+	p := 0
+	var out [64]byte // the kernel's bucket bits of a block's positions
+	for p < len(buf) {
+		q, mask, width := s.kernel(buf, p, len(buf), &out)
+		if mask == 0 {
+			p = q
+			break
+		}
+		for ; mask != 0; mask &= mask - 1 {
+			j := bits.TrailingZeros64(mask)
+			dst = s.appendAt(dst, buf, q+j, out[j])
+		}
+		p = q + width
+	}
+	for ; p < len(buf); p++ {
+		if m := s.bucketsAt(buf, p); m != 0 {
+			dst = s.appendAt(dst, buf, p, m)
+		}
+	}
+	return dst
+}
+
+// appendAt adds to dst the words of buckets m whose fingerprint is at
+// buf[i], keeping
+// dst in order of position and one match per position, the first word in
+// the Set's order. Fingerprints are found in order, so a word lands at most
+// maxFP positions before the end of dst.
+func (s *Set) appendAt(dst []Match, buf []byte, i int, m uint8) []Match {
+	for m != 0 {
+		b := bits.TrailingZeros8(m)
+		m &= m - 1
+		for _, k := range s.buckets[b] {
+			st := i - s.fp[k]
+			w := s.words[k]
+			if st < 0 || st+len(w) > len(buf) || string(buf[st:st+len(w)]) != string(w) {
+				continue
+			}
+			// Insert in order.
+			j := len(dst)
+			for j > 0 && int(dst[j-1].Pos) > st {
+				j--
+			}
+			if j > 0 && int(dst[j-1].Pos) == st {
+				if int(dst[j-1].Word) > k {
+					dst[j-1].Word = int32(k)
+				}
+				continue
+			}
+			dst = append(dst, Match{})
+			copy(dst[j+1:], dst[j:])
+			dst[j] = Match{int32(st), int32(k)}
+		}
+	}
+	return dst
 }
 
 // indexEach is Index by one bytes.Index per word.

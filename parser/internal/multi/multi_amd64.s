@@ -25,7 +25,7 @@
 	VPAND t1, acc, acc; \
 	VPAND t2, acc, acc
 
-// func teddyScan(p *byte, n int, tab *teddyTab) (off int, mask uint32)
+// func teddyScan(p *byte, n int, tab *teddyTab, out *[64]byte) (off int, mask uint32)
 //
 // For each block of 32 positions i, i+1, ..., i+31 (i = 0, 32, ... < n) it
 // looks up, for every position and each of the four bytes p[i] ... p[i+3],
@@ -34,11 +34,13 @@
 // position where some bucket's fingerprint may start. Returns the first
 // block with such a position (off = its first position, mask = one bit per
 // candidate position), or off = the end of the last block searched and
-// mask = 0. The caller guarantees that p[i+34] is readable for every block i.
-TEXT ·teddyScan(SB), NOSPLIT, $0-36
+// mask = 0. At a block with candidates it also stores their bucket bits in
+// out[0:32]. The caller guarantees that p[i+34] is readable for every block i.
+TEXT ·teddyScan(SB), NOSPLIT, $0-44
 	MOVQ    p+0(FP), SI
 	MOVQ    n+8(FP), BX
 	MOVQ    tab+16(FP), DI
+	MOVQ    out+24(FP), R9
 	VMOVDQU 0(DI), Y8
 	VMOVDQU 32(DI), Y9
 	VMOVDQU 64(DI), Y10
@@ -81,19 +83,108 @@ loop:
 	JMP    loop
 
 found:
+	VMOVDQU   Y0, 0(R9)
 	VPXOR     Y1, Y1, Y1
 	VPCMPEQB  Y1, Y0, Y0
 	VPMOVMSKB Y0, DX
 	NOTL      DX
 	VZEROUPPER
-	MOVQ      AX, off+24(FP)
-	MOVL      DX, mask+32(FP)
+	MOVQ      AX, off+32(FP)
+	MOVL      DX, mask+40(FP)
 	RET
 
 none:
 	VZEROUPPER
-	MOVQ AX, off+24(FP)
-	MOVL $0, mask+32(FP)
+	MOVQ AX, off+32(FP)
+	MOVL $0, mask+40(FP)
+	RET
+
+// LOOKUP512 is LOOKUP for the 64 bytes at SI+AX+off, with ZMM registers
+// (tables repeated in all four 128-bit lanes; Z7 holds 0x0f bytes).
+#define LOOKUP512(off, lo, hi, t1, t2) \
+	VMOVDQU64 off(SI)(AX*1), t1; \
+	VPSRLW    $4, t1, t2; \
+	VPANDQ    Z7, t1, t1; \
+	VPANDQ    Z7, t2, t2; \
+	VPSHUFB   t1, lo, t1; \
+	VPSHUFB   t2, hi, t2
+
+// func teddyScan512(p *byte, n int, tab *teddyTab, out *[64]byte) (off int, mask uint64)
+//
+// teddyScan with AVX-512 (F and BW): blocks of 64 positions, bucket bits
+// in out[0:64]. The caller
+// guarantees that p[i+66] is readable for every block i.
+TEXT ·teddyScan512(SB), NOSPLIT, $0-48
+	MOVQ            p+0(FP), SI
+	MOVQ            n+8(FP), BX
+	MOVQ            tab+16(FP), DI
+	MOVQ            out+24(FP), R9
+	VBROADCASTI32X4 0(DI), Z8
+	VBROADCASTI32X4 32(DI), Z9
+	VBROADCASTI32X4 64(DI), Z10
+	VBROADCASTI32X4 96(DI), Z11
+	VBROADCASTI32X4 128(DI), Z12
+	VBROADCASTI32X4 160(DI), Z13
+	VBROADCASTI32X4 192(DI), Z14
+	VBROADCASTI32X4 224(DI), Z15
+	VBROADCASTI32X4 256(DI), Z7
+	XORQ            AX, AX
+
+loop512:
+	CMPQ       AX, BX
+	JGE        none512
+	LOOKUP512(0, Z8, Z9, Z1, Z2)
+	VPANDQ     Z1, Z2, Z0
+	LOOKUP512(1, Z10, Z11, Z1, Z2)
+	VPTERNLOGD $0x80, Z1, Z2, Z0
+	LOOKUP512(2, Z12, Z13, Z1, Z2)
+	VPTERNLOGD $0x80, Z1, Z2, Z0
+	LOOKUP512(3, Z14, Z15, Z1, Z2)
+	VPTERNLOGD $0x80, Z1, Z2, Z0
+	VPTESTMB   Z0, Z0, K1
+	KORTESTQ   K1, K1
+	JNZ        found512
+	ADDQ       $64, AX
+	JMP        loop512
+
+found512:
+	VMOVDQU64  Z0, 0(R9)
+	KMOVQ      K1, DX
+	VZEROUPPER
+	MOVQ       AX, off+32(FP)
+	MOVQ       DX, mask+40(FP)
+	RET
+
+none512:
+	VZEROUPPER
+	MOVQ AX, off+32(FP)
+	MOVQ $0, mask+40(FP)
+	RET
+
+// func hasAVX512() bool: AVX-512 F and BW, with the OS saving the opmask
+// and ZMM state.
+TEXT ·hasAVX512(SB), NOSPLIT, $0-1
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x08000000, CX // OSXSAVE
+	JZ   no512
+	XORL CX, CX
+	XGETBV
+	ANDL $0xe6, AX
+	CMPL AX, $0xe6
+	JNE  no512
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x40010000, BX // AVX512BW (30), AVX512F (16)
+	CMPL BX, $0x40010000
+	JNE  no512
+	MOVB $1, ret+0(FP)
+	RET
+
+no512:
+	MOVB $0, ret+0(FP)
 	RET
 
 // func hasAVX2() bool

@@ -2,8 +2,15 @@
 
 package multi
 
-func teddyScan(p *byte, n int, tab *teddyTab) (off int, mask uint32) {
+func teddyScan(p *byte, n int, tab *teddyTab, out *[64]byte) (off int, mask uint32) {
 	panic("multi: teddyScan without AVX2")
 }
 
-const useAVX2 = false
+func teddyScan512(p *byte, n int, tab *teddyTab, out *[64]byte) (off int, mask uint64) {
+	panic("multi: teddyScan512 without AVX-512")
+}
+
+var (
+	useAVX2   = false
+	useAVX512 = false
+)

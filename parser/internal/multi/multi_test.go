@@ -3,6 +3,7 @@ package multi
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -32,6 +33,20 @@ func TestIndex(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2: Index is indexEach")
 	}
+	t.Run("avx2", func(t *testing.T) {
+		defer func(v bool) { useAVX512 = v }(useAVX512)
+		useAVX512 = false
+		testIndex(t)
+	})
+	t.Run("avx512", func(t *testing.T) {
+		if !useAVX512 {
+			t.Skip("no AVX-512")
+		}
+		testIndex(t)
+	})
+}
+
+func testIndex(t *testing.T) {
 	sets := [][][]byte{testWords, secretWords, words("yJ", "Q~"), words("ab"), words("aa", "aaa", "ba"),
 		words("Secret", "secret", "SECRET", "Secrets")}
 	for _, words := range sets {
@@ -55,6 +70,17 @@ func TestIndex(t *testing.T) {
 					w = w[:rng.IntN(len(w))] // partial
 				}
 				copy(buf[rng.IntN(n):], w)
+			}
+			var want []Match
+			for p := 0; ; p++ {
+				var k int
+				if p, k = s.indexEach(buf, p); p < 0 {
+					break
+				}
+				want = append(want, Match{int32(p), int32(k)})
+			}
+			if got := s.AppendAll(nil, buf); !slices.Equal(got, want) {
+				t.Fatalf("iter %d: AppendAll = %v, want %v in %q", iter, got, want, buf)
 			}
 			for from := 0; from <= n; from++ {
 				gp, gw := s.Index(buf, from)
