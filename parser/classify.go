@@ -48,9 +48,11 @@ var signalPhrases = []struct {
 	{"'az' is not recognized", "cli-not-found"},
 	{"az: command not found", "cli-not-found"},
 	{"az: not found", "cli-not-found"},
+	{`exec: "az": executable file not found`, "cli-not-found"}, // Go's os/exec, as Terraform's providers print it
 	{"Azure Developer CLI not found", "azd-not-found"},
 	{"Azure Developer CLI could not be found", "azd-not-found"},
 	{"Azure Developer CLI couldn't be found", "azd-not-found"},
+	{`exec: "azd": executable file not found`, "azd-not-found"},
 	{"azd auth login", "azd-login-required"},
 	{"multifactor authentication or additional claims", "cli-mfa-claims"},
 	{"--claims-challenge", "cli-mfa-claims"},
@@ -66,6 +68,7 @@ var signalPhrases = []struct {
 	{"Please explicitly log in with", "cli-login-required"},
 	{"PowerShell is not installed", "powershell-not-found"},
 	{"Unable to execute PowerShell", "powershell-not-found"},
+	{`exec: "pwsh": executable file not found`, "powershell-not-found"},
 	{"Az.Account module >= 2.2.0 is not installed", "powershell-module-missing"},
 	{"Az.Accounts module", "powershell-module-missing"},
 	{"Az.Account module with version", "powershell-module-missing"},
@@ -100,8 +103,12 @@ var signalPhrases = []struct {
 	{"WAM Error", "broker-error"},
 	{"AuthenticationRequiredError", "interaction-required"},
 	{"interaction_required", "interaction-required"},
+	{"MsalInteractionRequiredException", "interaction-required"}, // msal4j
+	{"MsalUiRequiredException", "interaction-required"},          // MSAL.NET
 	{"does not have authorization to perform action", "authorization-failed"},
 	{"AuthorizationFailed", "authorization-failed"},
+	{"does not have the required RBAC permissions", "authorization-failed"}, // Cosmos DB data plane
+	{"not found on any access policy", "authorization-failed"},              // Key Vault, access-policy mode
 	{"connection refused", "network-error"},
 	{"Connection refused", "network-error"},
 	{"no such host", "network-error"},
@@ -334,6 +341,16 @@ func isLogEvent(head string) bool {
 	h := head
 	if len(h) > 200 {
 		h = h[:200]
+	}
+	if strings.Contains(h, ": [Managed Identity]") {
+		// MSAL.NET's message quoted in an exception's ("...authentication
+		// failed: [Managed Identity] ..."), not its logger.
+		h = strings.ReplaceAll(h, ": [Managed Identity]", ": ")
+	}
+	if strings.Contains(h, "azure.identity._exceptions.") {
+		// The module of a raised exception's class, as a traceback's last
+		// line names it: an error, not a logger's name.
+		h = strings.ReplaceAll(h, "azure.identity._exceptions.", "")
 	}
 	for _, p := range []string{
 		"azure:identity:", "azure:core", ":azure.identity", "azure.identity.", "[Authentication]", "Authentication: ",

@@ -350,7 +350,51 @@ func errorCode(t string) string {
 			best, bestAt = e, i
 		}
 	}
+	if best == "" {
+		best = autorestCode(t)
+	}
+	if best == "" {
+		for _, m := range serviceMessages {
+			if strings.Contains(t, m.message) {
+				return m.code
+			}
+		}
+	}
 	return best
+}
+
+// serviceMessages are the fixed messages ARM and Azure Storage return with
+// an authentication error code, for logs that print the message without the
+// code (Node's ms-rest, Storage Explorer's RestError details).
+var serviceMessages = []struct{ message, code string }{
+	{"Server failed to authenticate the request", "AuthenticationFailed"},             // Storage
+	{"The access token is from the wrong issuer", "InvalidAuthenticationTokenTenant"}, // ARM
+	{"The access token expiry UTC time", "ExpiredAuthenticationToken"},                // ARM
+}
+
+// autorestCode returns the service error code go-autorest prints in its
+// "Service returned an error. Status=403 Code="Forbidden" Message=..."
+// (Terraform's azurerm provider, older Go SDKs), else "".
+func autorestCode(t string) string {
+	for i := 0; ; {
+		j := strings.Index(t[i:], `Code="`)
+		if j < 0 {
+			return ""
+		}
+		k := i + j
+		i = k + len(`Code="`)
+		if k > 0 && isIDChar(t[k-1]) {
+			continue // ErrorCode=", StatusCode="
+		}
+		v := t[i:]
+		e := 0
+		for e < len(v) && isIDChar(v[e]) {
+			e++
+		}
+		if e > 0 && e < len(v) && v[e] == '"' {
+			return v[:e]
+		}
+	}
 }
 
 // errorSet finds oauthErrors, then armErrors, in one pass.
@@ -501,6 +545,18 @@ func httpStatus(t string) int {
 		}
 	}
 	if best == 0 {
+		// "Status: BadRequest": a status by its HttpStatusCode name (MSAL.NET).
+		if i := strings.Index(t, "Status: "); i >= 0 {
+			v := t[i+len("Status: "):]
+			for _, n := range statusNames {
+				if strings.HasPrefix(v, n.name) && (len(v) == len(n.name) || !isIDChar(v[len(n.name)])) {
+					best = n.code
+					break
+				}
+			}
+		}
+	}
+	if best == 0 {
 		// .NET WebException "(401) Unauthorized"
 		for _, w := range []string{"(400) Bad Request", "(401) Unauthorized", "(403) Forbidden", "(404) Not Found"} {
 			if strings.Contains(t, w) {
@@ -510,6 +566,16 @@ func httpStatus(t string) int {
 		}
 	}
 	return best
+}
+
+// statusNames are .NET's HttpStatusCode names of failed responses.
+var statusNames = []struct {
+	name string
+	code int
+}{
+	{"BadRequest", 400}, {"Unauthorized", 401}, {"Forbidden", 403}, {"NotFound", 404},
+	{"TooManyRequests", 429}, {"InternalServerError", 500}, {"BadGateway", 502},
+	{"ServiceUnavailable", 503}, {"GatewayTimeout", 504},
 }
 
 // urlKind ranks a URL: token endpoints first, then IMDS/managed identity

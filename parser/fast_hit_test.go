@@ -69,8 +69,12 @@ func refIsContinuation(line []byte) bool {
 		return len(trimSpace(l)) > 0
 	case '}', ']':
 		return true
-	case '{', '[':
+	case '{':
 		return len(trimSpace(l)) <= 2
+	case '[':
+		if len(trimSpace(l)) <= 2 {
+			return true
+		}
 	case '"':
 		return true
 	case '-':

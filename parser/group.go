@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unsafe"
 )
 
 // debugRecords (AZLOGSCAN_DEBUG_RECORDS=1) prints each parsed record's span,
@@ -165,7 +166,7 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		}
 		// SDK log events come before the error the application prints:
 		// after it, they belong to the next attempt.
-		if !c.weakOnly && r.weakOnly {
+		if !c.weakOnly && r.weakOnly && !(line-c.lastLine <= 1 && echoes(c, r)) {
 			continue
 		}
 		// Two errors the application printed are one failure only when they
@@ -210,6 +211,21 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		g.flush()
 	}
 	g.cluster = append(g.cluster, r)
+}
+
+// echoes reports a log event that repeats the message of the error just
+// printed (Python's "DEBUG:...: <Cred>.get_token failed: <message>" on the
+// line after the traceback that raised it, as an interleaved stderr shows
+// them): the same failure, not the next attempt's first event.
+func echoes(c, r *record) bool {
+	m := c.f.Message
+	if i := strings.Index(m, ": "); i >= 0 && i < 120 {
+		m = m[i+2:] // after the exception's class
+	}
+	if len(m) < 30 {
+		return false
+	}
+	return strings.Contains(r.f.Message, m[:min(len(m), 60)])
 }
 
 // isExceptionTail reports a record that starts inside an exception's text
@@ -423,7 +439,9 @@ func compatible(c, r *record) bool {
 		!inChain(c, b.Credential) && !inChain(r, a.Credential) {
 		return false
 	}
-	if a.ClientID != "" && b.ClientID != "" && a.ClientID != b.ClientID {
+	// Two clients named by their IDs; an ID cut at a mask ('500aefe7-****')
+	// names none for certain.
+	if a.ClientID != b.ClientID && isGUID(a.ClientID) && isGUID(b.ClientID) {
 		return false
 	}
 	// Two tenants named by their IDs: two token requests (a tenant's domain
@@ -653,6 +671,9 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 		}
 	}
 	st := classify(t, head, len(codes), chain)
+	if st >= weak && len(codes) == 0 && !chain && onlyBareAADSTS(t) {
+		st = mention // "AADSTS error descriptions": the word, no code
+	}
 	if st == mention || st == success {
 		return &record{strength: st}
 	}
@@ -722,6 +743,21 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 		r.printSig, r.printLines = r.sig, r.lastLine-line+1
 	}
 	return r
+}
+
+// onlyBareAADSTS reports a record whose only trigger word is "AADSTS"
+// without the digits of a code (prose about AADSTS errors); t holds no
+// AADSTS code.
+func onlyBareAADSTS(t string) bool {
+	b := unsafe.Slice(unsafe.StringData(t), len(t)) // read only
+	seen := false
+	for p := firstTrigger(b, 0); p >= 0; p = firstTrigger(b, p+1) {
+		if !bytes.HasPrefix(b[p:], []byte("AADSTS")) {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
 
 func dedupe(k []string) []string {
@@ -864,7 +900,8 @@ func summaryLine(t string, f *Finding) string {
 	best := ""
 	for _, l := range strings.Split(t, "\n") {
 		l = strings.TrimSpace(l)
-		if l == "" || isDashes([]byte(l)) || strings.HasPrefix(l, "Traceback") || strings.HasPrefix(l, "File \"") || strings.HasPrefix(l, "at ") {
+		if l == "" || isDashes([]byte(l)) || strings.HasPrefix(l, "Traceback") || strings.HasPrefix(l, "File \"") || strings.HasPrefix(l, "at ") ||
+			strings.HasPrefix(l, "raise ") {
 			continue
 		}
 		for _, p := range []string{"authentication failed", "Authentication failed", "failed to", "unavailable", "Error:", "Exception:", "ERROR", "AADSTS", "does not have authorization", "not found", "timed out", "Please run", "failed", "error"} {

@@ -31,6 +31,9 @@ func normalize(raw []byte) string {
 	if strings.Contains(s, "_x00") {
 		s = strings.NewReplacer("_x000D__x000A_", "\n", "_x000A_", "\n", "_x000D_", "", "_x001B_", "\x1b").Replace(s)
 	}
+	if strings.Contains(s, "](https://github.com/") {
+		s = stripLineLinks(s)
+	}
 	for round := 0; round < 3 && hasEscapes(s); round++ {
 		u := unescape(s)
 		if u == s {
@@ -170,5 +173,43 @@ func stripControls(s string) string {
 			b.WriteByte(c)
 		}
 	}
+	return b.String()
+}
+
+// stripLineLinks undoes what copying from GitHub Actions' web log does to
+// digits it took for line numbers: "AADSTS700[21](https://github.com/<run>
+// #step:5:21)1" is AADSTS700211. Only a link inside a word is undone (a
+// letter or digit on both sides); its text, the digits, is kept.
+func stripLineLinks(s string) string {
+	const mid = "](https://github.com/"
+	var b strings.Builder
+	last := 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], mid)
+		if j < 0 {
+			break
+		}
+		m := i + j
+		i = m + len(mid)
+		o := m
+		for o > last && isDigit(s[o-1]) {
+			o--
+		}
+		if o == m || o == 0 || s[o-1] != '[' || o-1 == 0 || !isIDChar(s[o-2]) {
+			continue
+		}
+		e := strings.IndexAny(s[i:], ") \n")
+		if e < 0 || s[i+e] != ')' || i+e+1 >= len(s) || !isIDChar(s[i+e+1]) {
+			continue
+		}
+		b.WriteString(s[last : o-1])
+		b.WriteString(s[o:m])
+		last = i + e + 1
+		i = last
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
 	return b.String()
 }

@@ -24,9 +24,9 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 	for n := 0; n < maxRecordLines && start > floor; n++ {
 		line := buf[start:lineEnd(buf, start)]
 		l := stripPrefix(line)
-		headers, request, desc := false, false, false
+		headers, request, desc, body := false, false, false, false
 		if !isContinuation(l) {
-			// Three heads that continue a particular line above; each is
+			// Four heads that continue a particular line above; each is
 			// told by one byte first (this runs on every trigger hit).
 			switch {
 			case len(l) > 10 && l[len(l)-1] == '{':
@@ -34,8 +34,10 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 				request = !headers && opensRequestDump(l)
 			case len(l) > 6 && l[0] == 'A':
 				desc = bytes.HasPrefix(l, []byte("AADSTS"))
+			case len(l) > 10 && l[0] == '{' && l[1] == '"':
+				body = true
 			}
-			if !headers && !request && !desc {
+			if !headers && !request && !desc && !body {
 				break
 			}
 		}
@@ -57,7 +59,8 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		}
 		if headers && !bytes.Contains(buf[ps:start-1], responseStatusEvent) ||
 			request && !bytes.Contains(buf[ps:start-1], tokenRequestEvent) ||
-			desc && !isOAuthError(trimSpace(stripPrefix(buf[ps:start-1]))) {
+			desc && !isOAuthError(trimSpace(stripPrefix(buf[ps:start-1]))) ||
+			body && !announcesBody(trimSpace(stripPrefix(buf[ps:start-1]))) {
 			break
 		}
 		// A request line ("GET https://...") starts azcore's ResponseError
@@ -272,6 +275,13 @@ func opensRequestDump(l []byte) bool {
 	return len(l) > len("Request: {") && l[len(l)-1] == '{' && bytes.HasSuffix(l, []byte("Request: {"))
 }
 
+// announcesBody reports a line after which a JSON body on the next line
+// is the response it speaks of: MSAL Go's "http call(<url>)(POST) error:
+// reply status code was 401:" (the body follows on its own line).
+func announcesBody(l []byte) bool {
+	return len(l) > 0 && l[len(l)-1] == ':' && bytes.Contains(l, []byte("status code"))
+}
+
 // isOAuthError reports a line that is only an OAuth error name: MSAL's
 // result printed as its "error", then its "error_description" (AADSTS...)
 // on the next line, as web apps show it.
@@ -358,6 +368,7 @@ type recState struct {
 	dashes    int  // lines of dashes seen (azidentity/azcore blocks)
 	traceback bool // inside a Python traceback's frames
 	headers   bool // after a "Headers:" line
+	content   bool // the line above is "Content:" (Azure.Core's response body follows)
 	// after an Azure.Core event source Request/Response line, whose headers
 	// follow as "Name:value" lines
 	coreHeaders bool
@@ -460,13 +471,20 @@ func (st *recState) inBody() bool { return st.dashes == 2 || st.depth > 0 }
 // stripPrefix(line).
 func (st *recState) observe(line, stripped []byte) {
 	l := trimSpace(stripped)
+	st.content = false
 	switch {
 	case isDashes(l):
 		st.dashes++
 	case bytes.HasPrefix(l, []byte("Traceback (most recent call last)")):
 		st.traceback = true
+	case len(l) < len(stripped) && bytes.HasPrefix(l, []byte(`File "`)):
+		// An indented frame of a Python traceback whose first lines are
+		// not in the record: the exception line ends it.
+		st.traceback = true
 	case bytes.Equal(l, []byte("Headers:")):
 		st.headers = true
+	case bytes.Equal(l, []byte("Content:")):
+		st.content = true
 	case bytes.HasSuffix(l, []byte("Attempted credentials:")):
 		st.attempted = true
 	case len(l) > 16 && l[0] == '[' && isCoreEvent(l):
@@ -483,7 +501,7 @@ func (st *recState) observe(line, stripped []byte) {
 			}
 		}
 	}
-	if st.traceback && len(line) > 0 && line[0] != ' ' && line[0] != '\t' &&
+	if st.traceback && len(stripped) > 0 && stripped[0] != ' ' && stripped[0] != '\t' &&
 		!bytes.HasPrefix(l, []byte("Traceback")) && bytes.IndexByte(l, ':') > 0 {
 		// The exception line ends the frames.
 		st.traceback = false
@@ -518,6 +536,9 @@ func isCoreEvent(l []byte) bool {
 func (st *recState) continues(l []byte) bool {
 	if st.traceback {
 		return true
+	}
+	if st.content && len(l) > 0 && l[0] == '{' {
+		return true // the body, a JSON object on one line
 	}
 	if st.headers {
 		if i := bytes.Index(l, []byte(": ")); i > 0 && isToken(l[:i]) {
@@ -582,6 +603,9 @@ var continuationPrefixes = [][]byte{
 	[]byte("Please run"), []byte("Run the following command"), []byte("Message:"),
 	[]byte("Description:"), []byte("errorCode:"), []byte("errorMessage:"), []byte("subError:"),
 	[]byte("ManagedIdentityCredential:"), []byte("EnvironmentCredential:"), []byte("Error: "),
+	// MSAL.NET's managed identity error, the last part of Azure.Identity's
+	// exception message (after the response's headers and a blank line).
+	[]byte("[Managed Identity] Error Code:"),
 }
 
 // isContinuation reports whether a line, by its own shape, continues the
@@ -598,8 +622,12 @@ func isContinuation(l []byte) bool {
 	case '}', ']':
 		return true
 	case '{', '[':
-		t := trimSpace(l)
-		return len(t) <= 2 // a body's opening brace, not a JSON log record
+		if len(trimSpace(l)) <= 2 {
+			return true // a body's opening brace, not a JSON log record
+		}
+		if l[0] == '{' {
+			return false
+		}
 	case '"':
 		return true
 	case '-':
