@@ -28,11 +28,10 @@ var triggers = [][]byte{
 	// InvalidAuthenticationTokenTenant, InvalidAuthenticationTokenAudience,
 	// ExpiredAuthenticationToken.
 	[]byte("AuthenticationToken"),
-	[]byte("to authenticate the request"), // Storage: "Server failed to authenticate the request."
-	[]byte("access policy"),               // Key Vault: "Caller was not found on any access policy."
-	[]byte("RBAC permissions"),            // Cosmos DB: "does not have the required RBAC permissions"
-	[]byte("MsalInteractionRequired"),     // msal4j's MsalInteractionRequiredException
-	[]byte("retrieve access token"),       // Azure PowerShell: "Cannot retrieve access token for resource"
+	[]byte("access policy"),           // Key Vault: "Caller was not found on any access policy."
+	[]byte("RBAC permissions"),        // Cosmos DB: "does not have the required RBAC permissions"
+	[]byte("MsalInteractionRequired"), // msal4j's MsalInteractionRequiredException
+	[]byte("retrieve access token"),   // Azure PowerShell: "Cannot retrieve access token for resource"
 }
 
 const maxTriggerLen = 32
