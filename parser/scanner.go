@@ -12,9 +12,11 @@ import (
 )
 
 // Sizes of the scanner's bounded window. Memory use is about
-// BlockSize + MaxRecord + MaxBack whatever the input's size or line length.
+// BlockSize + MaxRecord + MaxBack for the window, and readBlocks * readSize
+// for the read-ahead blocks, whatever the input's size or line length.
 const (
-	// BlockSize is how much is read at once.
+	// BlockSize is how much the window holds beyond what it keeps of
+	// records (it takes several read-ahead blocks between moves).
 	BlockSize = 1 << 20
 	// MaxRecord bounds one record (a multi-line block, a JSON log line): a
 	// longer one is cut there, and a hit inside a longer line is parsed from a
@@ -234,8 +236,10 @@ func (s *Scanner) release() {
 
 // Read-ahead: readWorkers goroutines take turns reading the input into
 // blocks, in order, and each searches the block it read while the other
-// reads (or decompresses) the next one; the scanner parses what they hand
-// over. readBlocks blocks circulate between them and the scanner.
+// reads the next one; the scanner parses what they hand over. A
+// decompressing input (Options.Decompressing) has one reader, and another
+// goroutine searches. readBlocks blocks circulate between them and the
+// scanner.
 const (
 	readWorkers = 2
 	readBlocks  = 5
