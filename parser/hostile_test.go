@@ -90,8 +90,9 @@ func scanCounting(t testing.TB, r io.Reader) ([]*parser.Finding, parser.Stats, u
 }
 
 // scanBound is what a scan may allocate whatever its input: the window
-// (BlockSize+MaxRecord+MaxBack) and the findings' strings, with room.
-const scanBound = 2*(parser.BlockSize+parser.MaxRecord+parser.MaxBack) + 1<<20
+// (BlockSize+MaxRecord+MaxBack), the read-ahead blocks (ReadAhead) and the
+// findings' strings, with room.
+const scanBound = parser.BlockSize + parser.MaxRecord + parser.MaxBack + parser.ReadAhead + 1<<20
 
 // TestFiftyMegabyteLine: a failure at the end of a 50 MB JSON record is
 // reported from its window, and the scan allocates no more than its bound:

@@ -12,8 +12,8 @@ import (
 )
 
 // Sizes of the scanner's bounded window. Memory use is about
-// BlockSize + MaxRecord + MaxBack for the window, and readBlocks * readSize
-// for the read-ahead blocks, whatever the input's size or line length.
+// BlockSize + MaxRecord + MaxBack for the window, and ReadAhead for the
+// read-ahead blocks, whatever the input's size or line length.
 const (
 	// BlockSize is how much the window holds beyond what it keeps of
 	// records (it takes several read-ahead blocks between moves).
@@ -243,6 +243,8 @@ func (s *Scanner) release() {
 const (
 	readWorkers = 2
 	readBlocks  = 5
+	// ReadAhead is the memory of a Scanner's read-ahead blocks.
+	ReadAhead = readBlocks * readSize
 )
 
 // NewScanner returns a Scanner reading r; name is the log.file.path of its
