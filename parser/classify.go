@@ -2,6 +2,7 @@ package parser
 
 import (
 	"strings"
+	"unsafe"
 )
 
 // signalPhrases map phrases of the SDKs' non-code failures to stable signal
@@ -447,6 +448,9 @@ var chainHeads = []string{
 	"DefaultAzureCredential authentication failed",
 	"AggregateAuthenticationError", "ChainedTokenCredential => getToken() => ERROR",
 	"DefaultAzureCredential.GetToken was unable", "ChainedTokenCredential.GetToken was unable",
+	// Azure.Identity 1.0 (2019): "The DefaultAzureCredential failed due to
+	// an unhandled exception: ", then one line per member.
+	"DefaultAzureCredential failed due to an unhandled exception",
 }
 
 // chainHeadSet finds chainHeads in one pass.
@@ -575,6 +579,19 @@ func chainMembers(t string) []ChainEntry {
 			}
 		}
 	}
+	if len(out) > 0 {
+		return out
+	}
+	// Early Azure.Identity (.NET) and azure-identity (Java): one member's
+	// message a line, each starting with its type ("EnvironmentCredential is
+	// unavailable ...", "ManagedIdentityCredential failed with ...").
+	for _, l := range lines[1:] {
+		b := strings.TrimSpace(l)
+		if cs := credentials(b[:min(len(b), 60)]); len(cs) > 0 && strings.HasPrefix(b, cs[0]) && len(b) > len(cs[0]) &&
+			(b[len(cs[0])] == ' ' || b[len(cs[0])] == ':') && !strings.Contains(cs[0], "Default") && !strings.Contains(cs[0], "Chained") {
+			out = append(out, member(b))
+		}
+	}
 	return out
 }
 
@@ -594,9 +611,12 @@ func headlessChain(t string) []ChainEntry {
 	for _, l := range strings.Split(t, "\n") {
 		if i := strings.Index(l, `"exception":"`); i >= 0 {
 			l = l[i+len(`"exception":"`):]
+		} else if i := strings.Index(l, "CredentialUnavailableException: "); i >= 0 {
+			l = l[i+len("CredentialUnavailableException: "):] // a stack trace's head
 		}
 		l = strings.TrimSpace(l)
-		if !strings.Contains(l, "unavailable") && !strings.Contains(l, "not available") && !strings.Contains(l, "authentication failed") {
+		if !strings.Contains(l, "unavailable") && !strings.Contains(l, "not available") && !strings.Contains(l, "authentication failed") &&
+			!strings.HasPrefix(l, "Failed to read Vs Code credentials") && !strings.HasPrefix(l, "Unable to execute PowerShell") {
 			if len(out) >= 3 {
 				break
 			}
@@ -604,7 +624,7 @@ func headlessChain(t string) []ChainEntry {
 			continue
 		}
 		m := member(l)
-		if m.Credential == "" || !strings.HasPrefix(l, m.Credential) && !startsWithMemberPhrase(l) {
+		if m.Credential == "" || !strings.HasPrefix(l, m.Credential) && !isMemberMessage(unsafe.Slice(unsafe.StringData(l), len(l))) {
 			if len(out) >= 3 {
 				break
 			}
@@ -620,19 +640,6 @@ func headlessChain(t string) []ChainEntry {
 		return nil
 	}
 	return out
-}
-
-// startsWithMemberPhrase reports a member's message that names its
-// credential by the tool rather than the type ("Managed Identity
-// authentication ...", "IntelliJ Authentication ...", "Azure PowerShell
-// authentication ...").
-func startsWithMemberPhrase(l string) bool {
-	for _, p := range []string{"Managed Identity ", "IntelliJ ", "Azure PowerShell ", "Azure CLI ", "Azure Developer CLI ", "Visual Studio ", "Shared token cache "} {
-		if strings.HasPrefix(l, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // member makes a chain entry from one member's message.

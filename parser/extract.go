@@ -77,6 +77,7 @@ func addUnique(list []string, v string) []string {
 // labels is searched in one pass first: only the labels present are looked
 // at, in their order.
 func idAfter(t string, dots bool, labels *phraseSet) string {
+	name := "" // a tenant's quoted display name, when no label gives an ID
 	found := labels.present(t)
 	for n, label := range labels.phrases {
 		if !found.has(n) {
@@ -107,6 +108,18 @@ func idAfter(t string, dots bool, labels *phraseSet) string {
 				break
 			}
 			e := k
+			if q, qs := quoteAt(t, label, i); dots && q != 0 {
+				// A tenant named by its display name, quoted: "in the
+				// directory 'Default Directory'".
+				if c := strings.IndexByte(t[qs:min(len(t), qs+80)], q); c > 0 && strings.IndexByte(t[qs:qs+c], '\n') < 0 &&
+					isIDChar(t[qs]) && (strings.IndexByte(t[qs:qs+c], ' ') > 0 || displayName(t[qs:qs+c]) && !plausibleID(t[qs:qs+c])) {
+					// An ID another label gives wins over a name.
+					if name == "" {
+						name = t[qs : qs+c]
+					}
+					continue
+				}
+			}
 			for e < len(t) && (isIDChar(t[e]) || dots && t[e] == '.' && e+1 < len(t) && isIDChar(t[e+1])) {
 				e++
 			}
@@ -114,12 +127,50 @@ func idAfter(t string, dots bool, labels *phraseSet) string {
 			if strings.HasPrefix(t[e:], "…") {
 				v = t[k : e+len("…")]
 			}
-			if plausibleID(v) {
+			if plausibleID(v) && (dots || strings.ContainsAny(v, "0123456789")) {
+				// (Trace, correlation and client IDs are GUIDs: a word
+				// without digits is a placeholder, "CorrelationId".)
 				return v
 			}
 		}
 	}
-	return ""
+	return name
+}
+
+// quoteAt returns the quote that opens the value after label (which ends
+// at i in t), and where the value starts; 0 when the value is not quoted.
+func quoteAt(t, label string, i int) (q byte, start int) {
+	if q := label[len(label)-1]; q == '\'' || q == '"' {
+		return q, i
+	}
+	if i+1 < len(t) && (t[i] == '\'' || t[i] == '"') {
+		return t[i], i + 1
+	}
+	if i+2 < len(t) && t[i] == ' ' && (t[i+1] == '\'' || t[i+1] == '"') {
+		return t[i+1], i + 2
+	}
+	return 0, 0
+}
+
+// tenantName reports a tenant named by its display name ("Default
+// Directory", "Contoso"), which an ID or a domain found elsewhere replaces.
+func tenantName(v string) bool {
+	return strings.IndexByte(v, ' ') >= 0 || !plausibleID(v)
+}
+
+// displayName reports a directory's name as Entra quotes it ("in the
+// directory 'Microsoft'"): a capitalized word, not a mask or a placeholder
+// in the SDKs' examples ("Tenant 'xxxx'").
+func displayName(v string) bool {
+	if len(v) < 3 || v[0] < 'A' || v[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		if c := v[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return strings.ToLower(v) != "tenant" && strings.ToLower(v) != "tenantid"
 }
 
 func isIDChar(c byte) bool {
@@ -678,7 +729,7 @@ var (
 		"TenantId: ", "Tenant ID: ", "tenant_id=", "tenant ID ", "--tenant ", "-TenantId ", "tenant domain '",
 	})
 	clientLabels = newPhraseSet([]string{
-		"app '", "Application with identifier '", "application with identifier '", "The client '",
+		"app '", "Application with identifier", "application with identifier", "The client '",
 		"application with ID '", "Application with ID '", "\"client_id\"", "'client_id'", "ClientId: '",
 		"clientId: '", "\"clientId\"", "with client ID \"", "with client ID '", "AZURE_CLIENT_ID=",
 		"Client ID: ", "client ID '", "ClientId=", "appid=", "app_id=", "app Id '", "appId '", "application id '",
@@ -788,7 +839,7 @@ func memberName(msg string) string {
 		return "AzureCliCredential"
 	case strings.Contains(msg, "PowerShell") || strings.Contains(msg, "Az.Account"):
 		return "AzurePowerShellCredential"
-	case strings.Contains(msg, "Visual Studio Code"):
+	case strings.Contains(msg, "Visual Studio Code") || strings.Contains(msg, "Vs Code") || strings.Contains(msg, "VS Code"):
 		return "VisualStudioCodeCredential"
 	case strings.Contains(msg, "Visual Studio"):
 		return "VisualStudioCredential"

@@ -93,7 +93,7 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		r.f.Credential = string(g.ctxCred)
 	}
 	if g.ctxIDLine > 0 && line-g.ctxIDLine <= mergeGap && r.f.Authorization == nil && !r.chain {
-		if r.f.TenantID == "" && len(g.ctxTenant) > 0 {
+		if (r.f.TenantID == "" || tenantName(r.f.TenantID)) && len(g.ctxTenant) > 0 {
 			r.f.TenantID = string(g.ctxTenant)
 		}
 		if r.f.ClientID == "" && len(g.ctxClient) > 0 {
@@ -194,6 +194,18 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		merge(last, r)
 		return
 	}
+	// An exception's tail whose head is not in the input (it starts at a
+	// stack frame: ADAL's error dump cut above, "   at ...", "ErrorCode:
+	// invalid_client") and, after at most a blank line, the error record
+	// that printed the same exception (PowerShell's "Connect-AzAccount :
+	// AADSTS...").
+	if last := g.cluster[len(g.cluster)-1]; line-last.lastLine <= 2 && !r.weakOnly && !last.weakOnly &&
+		startsAtFrame(last) && !startsAtFrame(r) && compatible(last, r) && len(last.f.AADSTS) == 0 && last.f.TraceID == "" {
+		merge(last, r)
+		last.f.Message = r.f.Message
+		last.sig = r.sig
+		return
+	}
 	// Advice that follows or precedes a failure ("Run Connect-AzAccount to
 	// login", "please run az login") is part of it, not a second failure.
 	if last := g.cluster[len(g.cluster)-1]; line-last.lastLine <= 3 && (isAdvice(r) != isAdvice(last)) && !idsConflict(last, r) {
@@ -251,6 +263,11 @@ func isExceptionTail(r *record) bool {
 		}
 	}
 	return true
+}
+
+// startsAtFrame reports a record whose first line is a stack frame.
+func startsAtFrame(r *record) bool {
+	return strings.HasPrefix(strings.TrimSpace(r.sig), "at ")
 }
 
 // isAdvice reports a record that only tells the user to sign in again.
@@ -523,7 +540,9 @@ func merge(c, r *record) {
 	fill(&a.TraceID, b.TraceID)
 	fill(&a.CorrelationID, b.CorrelationID)
 	fill(&a.EntraTimestamp, b.EntraTimestamp)
-	fill(&a.TenantID, b.TenantID)
+	if a.TenantID == "" || tenantName(a.TenantID) && b.TenantID != "" && !tenantName(b.TenantID) {
+		a.TenantID = b.TenantID
+	}
 	fill(&a.ClientID, b.ClientID)
 	if a.HTTPStatus == 0 {
 		a.HTTPStatus = b.HTTPStatus

@@ -373,6 +373,18 @@ type recState struct {
 	// follow as "Name:value" lines
 	coreHeaders bool
 	depth       int // open JSON braces/brackets on lines of their own
+	// after azure-identity's (Java) CredentialUnavailableException whose
+	// message is its chain members' messages, one a line
+	members bool
+	// inside the quoted message of a PowerShell error record
+	// (`Exception calling "X" with "N" argument(s): "<message>"`) that goes
+	// on over several lines
+	psQuote bool
+	// in a JSON object on one line (a log record, an Entra body), inside
+	// one of its strings at the end of the line seen last: a console or a
+	// paste broke the line there, and the next line goes on with it
+	jsonStr bool
+	head    []byte // the record's first line, after stripPrefix
 }
 
 // recordEnd returns the end of the record starting at start (after the
@@ -415,6 +427,9 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 		}
 		if first || p <= h {
 			// The head, and every line up to the hit, belong to the record.
+			if first {
+				st.head = l
+			}
 			prevLine = line
 			st.observe(line, l)
 			first = false
@@ -425,7 +440,14 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 			// A request line not announced by the line above starts another error.
 			return p, true, false
 		}
-		if st.inBody() || isContinuation(l) || st.continues(l) {
+		cont := st.inBody() || isContinuation(l) || st.continues(l) || wrapped(prevLine, l)
+		if !cont && !st.members && isMemberMessage(l) && memberList(buf[start:p]) {
+			cont, st.members = true, true
+		}
+		if !cont && !st.psQuote && psQuoteOpen(buf[start:p], st.head, l) {
+			cont, st.psQuote = true, true // observe closes it at the line that ends with the quote
+		}
+		if cont {
 			st.observe(line, l)
 			prevLine = line
 			p = next
@@ -472,6 +494,16 @@ func (st *recState) inBody() bool { return st.dashes == 2 || st.depth > 0 }
 func (st *recState) observe(line, stripped []byte) {
 	l := trimSpace(stripped)
 	st.content = false
+	if st.jsonStr {
+		st.jsonStr = openString(l, true)
+	} else if len(l) > 2 && l[0] == '{' && l[1] == '"' && l[len(l)-1] != '}' {
+		// A JSON object that does not end on its line (a whole one, the
+		// common case, is not scanned).
+		st.jsonStr = openString(l, false)
+	}
+	if st.psQuote {
+		st.psQuote = len(l) == 0 || l[len(l)-1] != '"'
+	}
 	switch {
 	case isDashes(l):
 		st.dashes++
@@ -550,6 +582,12 @@ func (st *recState) continues(l []byte) bool {
 			return true
 		}
 	}
+	if (st.psQuote || st.jsonStr) && len(trimSpace(l)) > 0 {
+		return true
+	}
+	if st.members && isMemberMessage(l) {
+		return true
+	}
 	if st.attempted {
 		// "AzureCLICredential: ..." after a wrapper stripped the tabs.
 		if i := bytes.IndexByte(l, ':'); i > len("Credential") && bytes.HasSuffix(l[:i], []byte("Credential")) && isToken(l[:i]) {
@@ -558,6 +596,172 @@ func (st *recState) continues(l []byte) bool {
 	}
 	return false
 }
+
+// openString reports whether a JSON string is open at the end of l, given
+// whether one was open at its start: an odd number of unescaped quotes
+// toggles it.
+func openString(l []byte, open bool) bool {
+	for i := 0; i < len(l); i++ {
+		switch l[i] {
+		case '\\':
+			i++
+		case '"':
+			open = !open
+		}
+	}
+	return open
+}
+
+// wrapped reports a line that a console (or a paste) broke off the long
+// line above it at a space: the line above ends inside a sentence (a word,
+// a digit or a quote) and this one goes on with a lower-case word or a
+// quoted value ("... Application with identifier" / "'3f88...' was not
+// found ...", "... if the" / "application has not ..."). A log record's own
+// head starts with a timestamp, a level ("info: ") or a capital, so it
+// does not qualify. The line above is about as long as the console is
+// wide: at least 72 bytes and at most maxConsoleWidth.
+func wrapped(prev, l []byte) bool {
+	// Told by the line's first byte first: it runs on the line that ends
+	// each record, most often the next record's timestamp or level.
+	if len(l) < 2 || !(l[0] >= 'a' && l[0] <= 'z' || l[0] == '\'' || isDigit(l[0])) {
+		return false
+	}
+	prev = trimSpace(stripPrefix(prev))
+	n := len(prev)
+	if n < 72 || n > maxConsoleWidth {
+		return false
+	}
+	if isDigit(l[0]) {
+		// Entra's trailer broken in its timestamp: "Timestamp: 2023-11-14"
+		// / "20:52:58Z".
+		return prev[n-11] == ' ' && prev[n-6] == '-' && prev[n-3] == '-' && bytes.HasSuffix(prev[:n-10], []byte("Timestamp: "))
+	}
+	switch c := prev[n-1]; {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '\'':
+	default:
+		return false
+	}
+	if l[0] == '\'' {
+		return true
+	}
+	i := 0
+	for i < len(l) && l[i] >= 'a' && l[i] <= 'z' {
+		i++
+	}
+	// A word's end: the console broke the line at a space, or inside a
+	// word ("... Error validating crede" / "ntials. AADSTS80005: ...").
+	return i < len(l) && (l[i] == ' ' || l[i] == '.' || l[i] == ',')
+}
+
+// maxConsoleWidth bounds the width of the consoles wrapped assumes.
+const maxConsoleWidth = 250
+
+// psQuoteOpen reports a record whose first line opens the quoted message of
+// PowerShell's MethodInvocationException (`Exception calling "Invoke" with
+// "0" argument(s): "<message>"`) that no line of rec has closed yet: l goes
+// on with the message; head is rec's first line after stripPrefix. It is
+// asked only of a line that would end the record.
+func psQuoteOpen(rec, head, l []byte) bool {
+	// A line of prose goes on with the message; a log record's head (a
+	// timestamp, a JSON object, a "[level]") does not: told by its first
+	// byte before anything else.
+	if len(l) == 0 || !(l[0] >= 'A' && l[0] <= 'Z' || l[0] >= 'a' && l[0] <= 'z' || l[0] == '\'' || l[0] == '"') {
+		return false
+	}
+	if len(head) == 0 || head[0] == '{' {
+		return false
+	}
+	i := psMessageStart(head)
+	if i < 0 {
+		return false
+	}
+	// Closed: a line of the message (the head's rest or a later line) ends
+	// with the quote.
+	if rest := trimSpace(head[i:]); len(rest) > 0 && rest[len(rest)-1] == '"' {
+		return false
+	}
+	for p := lineEnd(rec, 0) + 1; p < len(rec); {
+		e := lineEnd(rec, p)
+		if m := trimSpace(stripPrefix(rec[p:e])); len(m) > 0 && m[len(m)-1] == '"' {
+			return false
+		}
+		p = e + 1
+	}
+	return true
+}
+
+// psMessageStart returns where the quoted message of PowerShell's
+// MethodInvocationException starts in l, else -1. The exception starts the
+// error record's message, so only the start of the line is searched.
+func psMessageStart(l []byte) int {
+	h := l[:min(len(l), 100)]
+	for p := 0; ; {
+		i := bytes.IndexByte(h[p:], 'E')
+		if i < 0 {
+			return -1
+		}
+		p += i
+		if bytes.HasPrefix(l[p:], []byte(`Exception calling "`)) {
+			break
+		}
+		p++
+	}
+	j := bytes.Index(l[:min(len(l), 300)], []byte(`argument(s): "`))
+	if j < 0 {
+		return -1
+	}
+	return j + len(`argument(s): "`)
+}
+
+// memberList reports a record whose first line is azure-identity's (Java)
+// CredentialUnavailableException with a chain member's message: the
+// members' messages follow one a line (looked at only when a line that
+// may be one ends the record).
+func memberList(rec []byte) bool {
+	head := rec[:lineEnd(rec, 0)]
+	i := bytes.Index(head, unavailableException)
+	return i >= 0 && isMemberMessage(trimSpace(head[i+len(unavailableException):]))
+}
+
+// unavailableException is azure-identity's (Java) exception type, as a
+// stack trace's head prints it before the message.
+var unavailableException = []byte("CredentialUnavailableException: ")
+
+// memberPhrases start the messages of chain members that name their
+// credential by its tool (azure-identity for Java prints them so, one a
+// line, in DefaultAzureCredential's CredentialUnavailableException).
+var memberPhrases = []string{
+	"Managed Identity ", "IntelliJ ", "Azure PowerShell ", "Azure CLI ", "Azure Developer CLI ",
+	"Visual Studio ", "Shared token cache ", "Failed to read Vs Code credentials",
+	"Unable to execute PowerShell", "Az.Account module",
+}
+
+// isMemberMessage reports a line that is one chain member's message:
+// "<Type>Credential authentication ..." or one of memberPhrases. It tells
+// most lines by their first byte (it runs on the line that ends each record).
+func isMemberMessage(l []byte) bool {
+	if len(l) < 12 || l[0] < 'A' || l[0] > 'Z' {
+		return false
+	}
+	for _, p := range memberPhrasesByFirst[l[0]] {
+		if bytes.HasPrefix(l, p) {
+			return true
+		}
+	}
+	i := 1
+	for i < len(l) && (l[i] >= 'a' && l[i] <= 'z' || l[i] >= 'A' && l[i] <= 'Z') {
+		i++
+	}
+	return i > len("Credential") && bytes.HasSuffix(l[:i], []byte("Credential")) && bytes.HasPrefix(l[i:], []byte(" authentication"))
+}
+
+// memberPhrasesByFirst holds memberPhrases by their first byte.
+var memberPhrasesByFirst = func() (t [256][][]byte) {
+	for _, p := range memberPhrases {
+		t[p[0]] = append(t[p[0]], []byte(p))
+	}
+	return t
+}()
 
 func isToken(b []byte) bool {
 	for _, c := range b {
@@ -606,6 +810,10 @@ var continuationPrefixes = [][]byte{
 	// MSAL.NET's managed identity error, the last part of Azure.Identity's
 	// exception message (after the response's headers and a blank line).
 	[]byte("[Managed Identity] Error Code:"),
+	// Azure.Identity's event 3 ("<Cred>.GetToken was unable to retrieve an
+	// access token. Scopes: [...] ParentRequestId: ..."), then its
+	// exception on the next line.
+	[]byte("Exception: "),
 }
 
 // isContinuation reports whether a line, by its own shape, continues the
