@@ -67,6 +67,7 @@ var signalPhrases = []struct {
 	{"To re-authenticate, please run", "cli-login-required"},
 	{"Interactive authentication is needed. Please run", "cli-login-required"},
 	{"Please explicitly log in with", "cli-login-required"},
+	{"log-in with `az login`", "cli-login-required"}, // Terraform azurerm/go-azure-helpers: "... then log-in with `az login`."
 	{"PowerShell is not installed", "powershell-not-found"},
 	{"Unable to execute PowerShell", "powershell-not-found"},
 	{`exec: "pwsh": executable file not found`, "powershell-not-found"},
@@ -177,6 +178,12 @@ func signals(t string, creds []string) []string {
 		strings.Contains(t, "connect: connection refused") || strings.Contains(t, "Connection refused") || strings.Contains(t, "ECONNREFUSED")) {
 		out = addUnique(out, "imds-unreachable")
 	}
+	// azure-identity's managed identity answered by something other than
+	// the endpoint (a proxy's or App Service's HTML page):
+	// "ManagedIdentityCredential: Unexpected content type "text/html"".
+	if strings.Contains(t, "Unexpected content type") && strings.Contains(t, "ManagedIdentityCredential") {
+		out = addUnique(out, "managed-identity-unexpected-response")
+	}
 	if strings.Contains(t, "169.254.169.254") && (strings.Contains(t, "timeout") || strings.Contains(t, "Timeout") || strings.Contains(t, "timed out") ||
 		strings.Contains(t, "unreachable") || strings.Contains(t, "no route to host") || strings.Contains(t, "deadline exceeded") ||
 		strings.Contains(t, "onnection refused")) {
@@ -261,6 +268,9 @@ var flowPhrases = []string{
 
 // classify decides what a record reports.
 func classify(t, head string, nCodes int, isChain bool) strength {
+	if nCodes == 0 && isCredentialObject(head) {
+		return mention
+	}
 	if nCodes == 0 && !isChain {
 		for _, p := range flowPhrases {
 			if strings.Contains(head, p) {
@@ -323,6 +333,24 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 		return weak
 	}
 	return strong
+}
+
+// isCredentialObject reports a record that is a credential object printed
+// by console.log or util.inspect ("DefaultAzureCredential {", then its
+// fields, among them UnavailableMessage): the object's state, not an error,
+// which Node prints as "<Name>Error: <message>" and its stack.
+func isCredentialObject(head string) bool {
+	h := strings.TrimSpace(head)
+	name, ok := strings.CutSuffix(h, " {")
+	if !ok || !strings.HasSuffix(name, "Credential") || name[0] < 'A' || name[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // isSourceProbe reports @azure/identity's info events about a managed
@@ -692,13 +720,16 @@ var sdkMarkers = []struct{ marker, sdk string }{
 	{"failed to acquire a token.\nAttempted credentials:", "go"}, {"authentication failed\nPOST ", "go"},
 	{"RESPONSE 401: ", "go"}, {"RESPONSE 400: ", "go"}, {"RESPONSE 403: ", "go"},
 	{"ERROR CODE: ", "go"}, {"http call(", "msal"},
+	// Java's packages before Python's "azure.identity" (com.azure.identity)
+	// and .NET's frames ("   at "), which Java traces contain too.
+	{"com.azure.", "java"}, {"com.microsoft.aad.msal4j", "java"},
 	{"Traceback (most recent call last)", "python"}, {"azure.core.exceptions", "python"},
 	{"azure.identity", "python"}, {"ClientAuthenticationError", "python"}, {".get_token", "python"},
 	{"failed to retrieve a token from the included credentials.\nAttempted credentials:", "python"},
 	{"Azure.Identity", "dotnet"}, {"AuthenticationFailedException", "dotnet"}, {"CredentialUnavailableException", "dotnet"},
 	{"Microsoft.Identity.Client", "dotnet"}, {"   at ", "dotnet"}, {"--- End of", "dotnet"},
 	{"azure:identity", "js"}, {"CredentialUnavailableError", "js"}, {"@azure/", "js"}, {"AggregateAuthenticationError", "js"},
-	{"com.azure.", "java"}, {"com.microsoft.aad.msal4j", "java"}, {"Azure Identity =>", "java"}, {"c.a.identity.", "java"},
+	{"Azure Identity =>", "java"}, {"c.a.identity.", "java"},
 	{"msal4j", "java"}, {"MsalServiceException", "msal"}, {"ServerError: ", "msal"}, {"msal-node", "msal"},
 	{"Connect-AzAccount", "powershell"}, {"Az.Accounts", "powershell"}, {"WARNING: Unable to acquire token", "powershell"},
 	{"ERROR: AADSTS", "cli"}, {"az login", "cli"}, {"azure.cli", "cli"}, {"ERROR: ", "cli"},

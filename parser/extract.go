@@ -553,6 +553,7 @@ var statusLabels = []string{
 	"http error: ", "\"status\": ", "\"statusCode\":", "status_code=", "StatusCode=", "Status code ",
 	"HTTP status ", "status: ", "Status Code: ", "HTTP/1.1\" ", "HTTP/2\" ", "(status code ",
 	"Response status code: ", "HTTP StatusCode ", "resulted in a `",
+	"rsp_status = ", // Rust reqsign (OpenDAL): "rsp_status = 401 Unauthorized, rsp_body = {...}"
 }
 
 // statusLabelSet finds statusLabels in one pass.
@@ -573,6 +574,9 @@ func httpStatus(t string) int {
 			}
 			k := i + j + len(l)
 			i = k
+			if l[len(l)-1] == ':' && k < len(t) && t[k] == ' ' {
+				k++ // pretty-printed JSON: "statusCode": 401
+			}
 			d := digitsAt(t, k)
 			if len(d) != 3 {
 				continue
@@ -586,7 +590,10 @@ func httpStatus(t string) int {
 	}
 	if best == 0 {
 		// "401 (Unauthorized)", "400 (BadRequest)": .NET HttpRequestException and Azure.Core.
-		for _, w := range []string{" (Unauthorized)", " (BadRequest)", " (Bad Request)", " (Forbidden)", " (NotFound)"} {
+		// "400 Client Error: Bad Request for url: ...": Python requests'
+		// raise_for_status.
+		for _, w := range []string{" (Unauthorized)", " (BadRequest)", " (Bad Request)", " (Forbidden)", " (NotFound)",
+			" Client Error: ", " Server Error: "} {
 			if i := strings.Index(t, w); i >= 3 {
 				if d := t[i-3 : i]; isDigit(d[0]) && isDigit(d[1]) && isDigit(d[2]) && (i == 3 || !isDigit(t[i-4])) {
 					best, _ = strconv.Atoi(d)
@@ -693,6 +700,11 @@ func tenantFromURL(u string) string {
 	}
 	seg := p[j+1:]
 	if seg == "" || strings.EqualFold(seg, "adfs") {
+		return ""
+	}
+	// The managed identity endpoints' paths are not an authority
+	// ("http://169.254.169.254/metadata/identity/oauth2/token").
+	if strings.HasSuffix(p, "/metadata/identity") {
 		return ""
 	}
 	return seg // as written: common and organizations too

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -44,6 +45,8 @@ func refStripPrefix(l []byte) []byte {
 			} else {
 				return l
 			}
+		case len(l) >= 20 && isDigit(l[0]) && l[4] == '-' && l[10] == 'T' && refHclogLen(l) > 0:
+			l = l[refHclogLen(l):]
 		case len(l) >= 20 && isDigit(l[0]) && l[4] == '-' && l[10] == 'T' && bytes.IndexByte(l[:min(len(l), 40)], 'Z') > 0:
 			z := bytes.IndexByte(l[:min(len(l), 40)], 'Z')
 			if z+1 < len(l) && l[z+1] == ' ' {
@@ -59,6 +62,21 @@ func refStripPrefix(l []byte) []byte {
 }
 
 // refIsContinuation is isContinuation comparing every prefix in turn.
+// refHclog is Terraform's prefix of a provider's lines: a timestamp, a
+// level in brackets, "provider.<name>: ".
+var refHclog = regexp.MustCompile(`^([^ ]{19,}) \[([^\]]*)\] provider\.([^ ]*?): `)
+
+func refHclogLen(l []byte) int {
+	m := refHclog.FindSubmatchIndex(l)
+	if m == nil || m[3]-m[2] > 38 || m[5]-m[4] > 7 || m[7]-m[6] > 108 {
+		return 0
+	}
+	return m[1]
+}
+
+// refCLIFrame is the Azure CLI's short traceback frame.
+var refCLIFrame = regexp.MustCompile(`^[a-z].*\.py, ln [0-9]+, in `)
+
 func refIsContinuation(line []byte) bool {
 	l := refStripPrefix(line)
 	if len(l) == 0 {
@@ -87,7 +105,7 @@ func refIsContinuation(line []byte) bool {
 			return true
 		}
 	}
-	return false
+	return refCLIFrame.Match(l)
 }
 
 func refIsRequestLine(line []byte) bool {
@@ -159,7 +177,9 @@ func testLines(t *testing.T) [][]byte {
 	parts = append(parts, failurePhrases...)
 	parts = append(parts, successPhrases...)
 	parts = append(parts, "\x1b[31m", "\x1b", "│ ", "│", "> ", ">", "##[error]", "##[", "2023-10-31T13:16:24.4426289Z ",
-		"2023-10-31T13:16:24Z", " ", "\t", "\r", "-", "----------", "{", "}", "[", "]", "\"", "x", "é", "\x00", "1")
+		"2023-10-31T13:16:24Z", "2024-11-13T09:02:15.569+0100 [DEBUG] provider.terraform-provider-azapi_v1.15.0.exe: ",
+		"2024-11-13T09:02:15.569+0100", " [DEBUG]", " [TRACE-LONG]", " provider.x", ": ", "cli/core/commands/__init__.py", ".py, ln ",
+		", in ", " ", "\t", "\r", "-", "----------", "{", "}", "[", "]", "\"", "x", "é", "\x00", "1")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 50000 {
 		var b []byte

@@ -709,6 +709,17 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 	creds := credentials(t)
 	if len(creds) > 0 {
 		f.Credential = creds[0]
+		if miInternal[f.Credential] {
+			// azure-identity logs its internal class ("ImdsCredential.get_token
+			// failed: ManagedIdentityCredential authentication unavailable"):
+			// the public credential is the one its message names.
+			for _, c := range creds[1:] {
+				if c == "ManagedIdentityCredential" {
+					f.Credential = c
+					break
+				}
+			}
+		}
 	}
 	if chain {
 		f.Chain = headless

@@ -103,3 +103,61 @@ func splitLines(b []byte) []int {
 }
 
 func lineAfter(b []byte, s int) int { return lineEnd(b, s) + 1 }
+
+func TestHTTPStatusForms2(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int
+	}{
+		{"{\n  \"message\": \"Login failed\",\n  \"statusCode\": 401,\n", 401},
+		{`source: Failed to get token, rsp_status = 401 Unauthorized, rsp_body = {}`, 401},
+		{`400 Client Error: Bad Request for url: http://localhost:50342/oauth2/token`, 400},
+		{`503 Server Error: Service Unavailable for url: http://x`, 503},
+		{`"statusCode": 200,`, 0},
+		{`Client Error: Bad Request`, 0},
+	} {
+		if got := httpStatus(c.in); got != c.want {
+			t.Errorf("httpStatus(%q) = %d, want %d", c.in, got, c.want)
+		}
+	}
+}
+
+func TestLinePrefixes2(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`2024-11-13T09:02:15.569+0100 [DEBUG] provider.terraform-provider-azapi_v1.15.0.exe: RESPONSE 400 Bad Request`, "RESPONSE 400 Bad Request"},
+		{`2024-11-13T09:02:15.569+0100 [DEBUG] provider.terraform-provider-azapi_v1.15.0.exe:   "error": "invalid_request",`, `  "error": "invalid_request",`},
+		{`2024-11-13T09:02:15.569+0100 [DEBUG] provider.terraform-provider-azapi_v1.15.0.exe`, `2024-11-13T09:02:15.569+0100 [DEBUG] provider.terraform-provider-azapi_v1.15.0.exe`},
+		{`2024-11-13T09:02:15.569+0100 [INFO] starting plugin: path=x`, `2024-11-13T09:02:15.569+0100 [INFO] starting plugin: path=x`},
+		{`2023-10-31T13:16:24.4426289Z ##[error]boom`, "boom"},
+	} {
+		if got := string(stripPrefix([]byte(c.in))); got != c.want {
+			t.Errorf("stripPrefix(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"cli/core/commands/__init__.py, ln 608, in execute", true},
+		{"python3.6/site-packages/requests/models.py, ln 940, in raise_for_status", true},
+		{"cli/core/commands/__init__.py, ln x, in execute", false},
+		{"see main.py, line 4, in f", false},
+	} {
+		if got := isContinuation([]byte(c.in)); got != c.want {
+			t.Errorf("isContinuation(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"DefaultAzureCredential {", true},
+		{"  VisualStudioCodeCredential {", true},
+		{"DefaultAzureCredential: failed {", false},
+		{"public class MyCredential {", false},
+	} {
+		if got := isCredentialObject(c.in); got != c.want {
+			t.Errorf("isCredentialObject(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}

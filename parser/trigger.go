@@ -32,6 +32,12 @@ var triggers = [][]byte{
 	[]byte("RBAC permissions"),        // Cosmos DB: "does not have the required RBAC permissions"
 	[]byte("MsalInteractionRequired"), // msal4j's MsalInteractionRequiredException
 	[]byte("retrieve access token"),   // Azure PowerShell: "Cannot retrieve access token for resource"
+	[]byte("ogin failed with"),        // azure/login: "Error: Login failed with ..."
+	[]byte("msi_token"),               // msrestazure / Azure CLI managed identity: get_msi_token frames
+	[]byte("OIDC Discovery"),          // MSAL Python: "OIDC Discovery endpoint rejects our request" / "is unavailable"
+	// MSAL Python: "Unable to get authority configuration for <url>.
+	// Authority would typically be in a format of https://login...".
+	[]byte("typically be in a format"),
 }
 
 const maxTriggerLen = 32

@@ -187,6 +187,21 @@ func build(rules []Rule, user []bool) *DB {
 	return db
 }
 
+// isOAuthCode reports an OAuth 2.0 error code (RFC 6749 §5.2 and its
+// extensions: lower case words joined by underscores), not an ARM or
+// data-plane code (AuthorizationFailed).
+func isOAuthCode(code string) bool {
+	if code == "" {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		if c := code[i]; !(c >= 'a' && c <= 'z' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 func appendOnce(s []int, i int) []int {
 	if len(s) > 0 && s[len(s)-1] == i {
 		return s
@@ -249,6 +264,10 @@ type candidate struct {
 	weight   int // sum of the weights of the rule's conditions
 	conds    int
 	credSpec bool
+	// oauth: the rule's one condition is an OAuth error code
+	// (invalid_grant, invalid_request): the class of a failure, which a
+	// signal as specific, read from the message, explains better.
+	oauth bool
 }
 
 const noCode = 1 << 30
@@ -268,6 +287,9 @@ func (db *DB) better(a, b candidate) bool {
 	}
 	if a.conds != b.conds {
 		return a.conds > b.conds
+	}
+	if a.oauth != b.oauth {
+		return b.oauth
 	}
 	if a.credSpec != b.credSpec {
 		return a.credSpec
@@ -339,6 +361,7 @@ func (db *DB) matches(i int, f *parser.Finding) (candidate, bool) {
 	}
 	c.conds = m.conditions()
 	c.weight = m.weight()
+	c.oauth = c.conds == 1 && len(m.ErrorCode) > 0 && isOAuthCode(f.ErrorCode)
 	matchedCode := ""
 	if len(m.AADSTS) > 0 {
 		for p, code := range f.AADSTS {
