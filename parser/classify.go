@@ -522,7 +522,10 @@ func chainMembers(t string) []ChainEntry {
 				indent = lead
 			}
 			body := strings.TrimSpace(m)
-			if len(lead) > len(indent) || strings.HasPrefix(body, "--------") || strings.HasPrefix(body, "{") || strings.HasPrefix(body, "}") || strings.HasPrefix(body, "\"") {
+			// A deeper line, or one indented otherwise than the members
+			// (Terraform's "│  446: provider ..." under tab-indented
+			// members), goes on with the member above.
+			if lead != indent || strings.HasPrefix(body, "--------") || strings.HasPrefix(body, "{") || strings.HasPrefix(body, "}") || strings.HasPrefix(body, "\"") {
 				if len(out) > 0 {
 					last := &out[len(out)-1]
 					last.AADSTS = findAADSTS(body, last.AADSTS)

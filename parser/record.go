@@ -403,6 +403,7 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 	}
 	var st recState
 	var prevLine []byte
+	jsMember := false // the line above is (in) a member of an AggregateAuthenticationError
 	p := start
 	first := true
 	for n := 0; ; n++ {
@@ -430,6 +431,7 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 			if first {
 				st.head = l
 			}
+			jsMember = jsMemberLine(l)
 			prevLine = line
 			st.observe(line, l)
 			first = false
@@ -440,7 +442,7 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 			// A request line not announced by the line above starts another error.
 			return p, true, false
 		}
-		cont := st.inBody() || isContinuation(l) || st.continues(l) || wrapped(prevLine, l)
+		cont := st.inBody() || isContinuation(l) || st.continues(l) || wrapped(prevLine, l) || boxed(prevLine) && boxed(line)
 		if !cont && !st.members && isMemberMessage(l) && memberList(buf[start:p]) {
 			cont, st.members = true, true
 		}
@@ -462,6 +464,22 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 			}
 			cont = bytes.HasPrefix(stripPrefix(buf[next:next+e]), []byte("Trace ID: "))
 		}
+		more := false // l goes on with a member's message
+		if !cont && jsMember && len(trimSpace(l)) > 0 && bytes.Contains(st.head, aggregateError) && !bytes.Contains(l, aggregateError) && !isLogEvent(string(l)) {
+			// @azure/identity's AggregateAuthenticationError: a member's
+			// message may run over several lines that a paste left
+			// unindented ("In DefaultAzureCredential and
+			// ManagedIdentityCredential, these can be provided as
+			// environment variables -", "More details:"); the record goes
+			// on if another member's line follows within a few lines.
+			var wait bool
+			cont, wait = memberFollows(buf, next, eof)
+			if wait {
+				return p, false, false
+			}
+			more = cont
+		}
+		jsMember = more || jsMemberLine(l)
 		if cont {
 			st.observe(line, l)
 			prevLine = line
@@ -500,6 +518,62 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 		return p, true, false
 	next:
 	}
+}
+
+// boxed reports a line inside Terraform's diagnostic box ("│ ..."): the
+// lines of one box are one diagnostic, however a long member line wrapped.
+func boxed(l []byte) bool { return bytes.HasPrefix(l, boxBar) }
+
+var boxBar = []byte("│")
+
+// aggregateError is the head of @azure/identity's chained-credential error.
+var aggregateError = []byte("AggregateAuthenticationError")
+
+// jsMemberHeads start the member lines of an AggregateAuthenticationError.
+var jsMemberHeads = [][]byte{[]byte("CredentialUnavailableError: "), []byte("AuthenticationError: "), []byte("AuthenticationRequiredError: ")}
+
+// memberFollows reports whether one of the few lines from p (up to a blank
+// line) is a member line of an AggregateAuthenticationError, unindented;
+// wait is true
+// when the buffer ends before that is known.
+// jsMemberLine reports a member line of an AggregateAuthenticationError,
+// starting the line (l after stripPrefix).
+func jsMemberLine(l []byte) bool {
+	if len(l) == 0 || l[0] != 'C' && l[0] != 'A' {
+		return false
+	}
+	for _, h := range jsMemberHeads {
+		if bytes.HasPrefix(l, h) {
+			return true
+		}
+	}
+	return false
+}
+
+func memberFollows(buf []byte, p int, eof bool) (ok, wait bool) {
+	for n := 0; n < 6; n++ {
+		if p >= len(buf) {
+			return false, !eof
+		}
+		e := bytes.IndexByte(buf[p:], '\n')
+		if e < 0 {
+			if !eof {
+				return false, true
+			}
+			e = len(buf) - p
+		}
+		l := stripPrefix(buf[p : p+e])
+		if len(trimSpace(l)) == 0 {
+			return false, false
+		}
+		// At the line's start: the message's own list, not the indented
+		// "errors: [" array util.inspect prints after frames.
+		if jsMemberLine(l) {
+			return true, false
+		}
+		p += e + 1
+	}
+	return false, false
 }
 
 func (st *recState) inBody() bool { return st.dashes == 2 || st.depth > 0 }
