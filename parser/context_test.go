@@ -2,10 +2,7 @@ package parser
 
 import (
 	"bytes"
-	"io/fs"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,24 +21,8 @@ import (
 // most noise.
 func TestMayEndResponseIsSound(t *testing.T) {
 	var logs [][]byte
-	err := filepath.WalkDir("../corpus", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "gen") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(p, ".log") {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			logs = append(logs, b, bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, b := range corpusLogs(t) {
+		logs = append(logs, b, bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")))
 	}
 	gen, _ := loggen.Bytes(loggen.Config{Seed: 7, Size: 4 << 20})
 	logs = append(logs, gen)

@@ -123,6 +123,35 @@ func refClasses(b []byte) (failure, success bool) {
 	return containsAny(b, failureWords), containsAny(b, successWords)
 }
 
+// corpusLogs returns every log of the corpus (captured, threads, composed).
+func corpusLogs(t *testing.T) [][]byte {
+	t.Helper()
+	var logs [][]byte
+	err := filepath.WalkDir("../corpus", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "gen") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".log") {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			logs = append(logs, data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(logs) < 40 {
+		t.Fatalf("only %d corpus logs", len(logs))
+	}
+	return logs
+}
+
 // testLines returns the lines of the corpus logs and of generated logs, and
 // random lines made of the words the helpers look for.
 func testLines(t *testing.T) [][]byte {
@@ -139,29 +168,8 @@ func testLines(t *testing.T) [][]byte {
 			data = data[i+1:]
 		}
 	}
-	nlogs := 0
-	err := filepath.WalkDir("../corpus", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "gen") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(p, ".log") {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			add(data)
-			nlogs++
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if nlogs < 40 {
-		t.Fatalf("only %d corpus logs", nlogs)
+	for _, data := range corpusLogs(t) {
+		add(data)
 	}
 	gen, _ := loggen.Bytes(loggen.Config{Seed: 7, Size: 2 << 20, FailureEvery: 40})
 	add(gen)
