@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"sort"
 	"strings"
 	"unsafe"
 )
@@ -533,6 +534,38 @@ func chainMembers(t string) []ChainEntry {
 				continue
 			}
 			out = append(out, member(body))
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	// Azure.Identity (.NET) before 1.2: the members' messages in one
+	// parenthesised run after the head, "... from the included credentials.
+	// ( EnvironmentCredential authentication unavailable, ...
+	// ManagedIdentityCredential not available, ... )": each member's message
+	// starts with its type.
+	if i := strings.Index(t, "included credentials. ( "); i >= 0 {
+		run := t[i+len("included credentials. ( "):]
+		if e := strings.IndexByte(run, '\n'); e >= 0 {
+			run = run[:e]
+		}
+		run = strings.TrimSuffix(strings.TrimSpace(run), ")")
+		var starts []int
+		for _, n := range credentials(run) {
+			if strings.Contains(n, "Default") || strings.Contains(n, "Chained") {
+				continue
+			}
+			if k := strings.Index(run, n+" "); k >= 0 && (k == 0 || run[k-1] == ' ') {
+				starts = append(starts, k)
+			}
+		}
+		sort.Ints(starts)
+		for j, k := range starts {
+			e := len(run)
+			if j+1 < len(starts) {
+				e = starts[j+1]
+			}
+			out = append(out, member(strings.TrimSpace(run[k:e])))
 		}
 		if len(out) > 0 {
 			return out

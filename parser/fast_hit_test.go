@@ -45,6 +45,13 @@ func refStripPrefix(l []byte) []byte {
 			} else {
 				return l
 			}
+		case len(l) > 12 && l[0] == '[' && isDigit(l[1]) && string(l[5:6]) == "-" && string(l[8:9]) == "-" && string(l[11:12]) == "T":
+			head := l[:min(len(l), 40)]
+			if j := bytes.Index(head, []byte("] ")); j > 0 && bytes.IndexByte(head, ']') == j {
+				l = l[j+2:]
+			} else {
+				return l
+			}
 		case len(l) >= 20 && isDigit(l[0]) && l[4] == '-' && l[10] == 'T' && refHclogLen(l) > 0:
 			l = l[refHclogLen(l):]
 		case len(l) >= 20 && isDigit(l[0]) && l[4] == '-' && l[10] == 'T' && bytes.IndexByte(l[:min(len(l), 40)], 'Z') > 0:
@@ -184,7 +191,7 @@ func testLines(t *testing.T) [][]byte {
 	}
 	parts = append(parts, failurePhrases...)
 	parts = append(parts, successPhrases...)
-	parts = append(parts, "\x1b[31m", "\x1b", "│ ", "│", "> ", ">", "##[error]", "##[", "2023-10-31T13:16:24.4426289Z ",
+	parts = append(parts, "\x1b[31m", "\x1b", "│ ", "│", "> ", ">", "##[error]", "##[", "2023-10-31T13:16:24.4426289Z ", "[2020-10-26T14:42:21.328] ", "[2020-10-26T14:42:21.328]",
 		"2023-10-31T13:16:24Z", "2024-11-13T09:02:15.569+0100 [DEBUG] provider.terraform-provider-azapi_v1.15.0.exe: ",
 		"2024-11-13T09:02:15.569+0100", " [DEBUG]", " [TRACE-LONG]", " provider.x", ": ", "cli/core/commands/__init__.py", ".py, ln ",
 		", in ", " ", "\t", "\r", "-", "----------", "{", "}", "[", "]", "\"", "x", "é", "\x00", "1")

@@ -1000,6 +1000,16 @@ func stripPrefix(l []byte) []byte {
 			if len(l) > 0 {
 				l = l[1:]
 			}
+		case l[0] == '[' && len(l) > 12 && isDigit(l[1]) && l[5] == '-' && l[8] == '-' && l[11] == 'T':
+			// "[2020-10-26T14:42:21.328] " (the Azure Functions host's
+			// per-line local time)
+			h := l[:min(len(l), 40)]
+			j := bytes.IndexByte(h, ']')
+			if j > 0 && j+1 < len(h) && h[j+1] == ' ' {
+				l = l[j+2:]
+			} else {
+				return l
+			}
 		case bytes.HasPrefix(l, []byte("##[")):
 			if j := bytes.IndexByte(l, ']'); j > 0 {
 				l = l[j+1:]
@@ -1052,7 +1062,7 @@ func hclogPlugin(l []byte) int {
 
 // wrapFirst marks the first bytes of the wrappers stripPrefix removes.
 var wrapFirst = func() (t [256]bool) {
-	for _, c := range []byte{0x1b, "│"[0], '>', '#', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'} {
+	for _, c := range []byte{0x1b, "│"[0], '>', '#', '[', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'} {
 		t[c] = true
 	}
 	return t
