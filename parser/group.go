@@ -349,7 +349,10 @@ func (g *grouper) noteContext(raw []byte, line int64) {
 // naming them. An event naming either replaces both; one naming neither
 // (a masked URL) keeps the context alive.
 func (g *grouper) noteIDs(b []byte, line int64) {
-	tenant := urlTenant(b)
+	var tenant []byte
+	if t := tenantFromURL(string(b)); isGUID(t) || tenantAlias(t) || strings.IndexByte(t, '.') > 0 {
+		tenant = []byte(t)
+	}
 	client := idAfterBytes(b, []byte("client_id="))
 	if client == nil {
 		client = idAfterBytes(b, []byte("lientId: "))
@@ -363,27 +366,6 @@ func (g *grouper) noteIDs(b []byte, line int64) {
 	g.ctxTenant = append(g.ctxTenant[:0], tenant...)
 	g.ctxClient = append(g.ctxClient[:0], client...)
 	g.ctxIDLine = line
-}
-
-// urlTenant returns the tenant segment of the first token URL in b
-// (https://<host>/<tenant>/oauth2/...), if it is a GUID, a domain or an alias.
-func urlTenant(b []byte) []byte {
-	o := bytes.Index(b, []byte("/oauth2/"))
-	if o < 0 {
-		return nil
-	}
-	h := bytes.LastIndex(b[:o], []byte("https://"))
-	if h < 0 {
-		return nil
-	}
-	s := bytes.LastIndexByte(b[:o], '/')
-	if s < h+len("https://") {
-		return nil
-	}
-	if t := b[s+1 : o]; isGUID(t) || tenantAlias(t) || bytes.IndexByte(t, '.') > 0 {
-		return t
-	}
-	return nil
 }
 
 // idAfterBytes returns the GUID that follows label in b, or nil.
