@@ -3,6 +3,8 @@ package multi
 import (
 	"bytes"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"slices"
 	"testing"
 )
@@ -118,4 +120,24 @@ func BenchmarkIndex(b *testing.B) {
 		})
 	}
 	_ = bytes.Index
+}
+
+// TestNoAVX512Switch: AZLOGSCAN_NOAVX512=1 makes a process use the AVX2
+// kernel (the switch the README gives for comparing the two, or for a CPU
+// or emulator that mishandles AVX-512). The test runs itself with it set.
+func TestNoAVX512Switch(t *testing.T) {
+	if os.Getenv("AZLOGSCAN_NOAVX512") != "" {
+		if useAVX512 {
+			t.Fatal("AZLOGSCAN_NOAVX512 is set, and the AVX-512 kernel is in use")
+		}
+		return
+	}
+	if !useAVX512 {
+		t.Skip("no AVX-512 here")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestNoAVX512Switch$", "-test.count", "1")
+	cmd.Env = append(os.Environ(), "AZLOGSCAN_NOAVX512=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("with AZLOGSCAN_NOAVX512=1: %v\n%s", err, out)
+	}
 }
