@@ -224,6 +224,14 @@ func (s *Set) bucketsAt(buf []byte, i int) uint8 {
 	return m
 }
 
+// wordAt reports whether word k, its fingerprint at buf[i], is there, starting
+// at st, at or after from.
+func (s *Set) wordAt(buf []byte, i, k, from int) (st int, ok bool) {
+	st = i - s.fp[k]
+	w := s.words[k]
+	return st, st >= from && st+len(w) <= len(buf) && string(buf[st:st+len(w)]) == string(w)
+}
+
 // verify checks the words of buckets m whose fingerprint would be at
 // buf[i], and improves (best, bestK): the earliest start at or after from,
 // the lowest word index on a tie.
@@ -232,12 +240,7 @@ func (s *Set) verify(buf []byte, i, from int, m uint8, best, bestK int) (int, in
 		b := bits.TrailingZeros8(m)
 		m &= m - 1
 		for _, k := range s.buckets[b] {
-			st := i - s.fp[k]
-			w := s.words[k]
-			if st < from || st+len(w) > len(buf) || (best >= 0 && (st > best || st == best && k > bestK)) {
-				continue
-			}
-			if string(buf[st:st+len(w)]) == string(w) {
+			if st, ok := s.wordAt(buf, i, k, from); ok && (best < 0 || st < best || st == best && k < bestK) {
 				best, bestK = st, k
 			}
 		}
@@ -367,18 +370,16 @@ func (s *Set) AppendAll(dst []Match, buf []byte) []Match {
 }
 
 // appendAt adds to dst the words of buckets m whose fingerprint is at
-// buf[i], keeping
-// dst in order of position and one match per position, the first word in
-// the Set's order. Fingerprints are found in order, so a word lands at most
+// buf[i], keeping dst in order of position and one match per position, the
+// first word in the Set's order. Fingerprints are found in order, so a word lands at most
 // maxFP positions before the end of dst.
 func (s *Set) appendAt(dst []Match, buf []byte, i int, m uint8) []Match {
 	for m != 0 {
 		b := bits.TrailingZeros8(m)
 		m &= m - 1
 		for _, k := range s.buckets[b] {
-			st := i - s.fp[k]
-			w := s.words[k]
-			if st < 0 || st+len(w) > len(buf) || string(buf[st:st+len(w)]) != string(w) {
+			st, ok := s.wordAt(buf, i, k, 0)
+			if !ok {
 				continue
 			}
 			// Insert in order.
