@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
@@ -606,4 +609,71 @@ func (r *oddReader) Read(p []byte) (int, error) {
 	n := copy(p, r.b[:min(len(r.b), 1+int(r.x>>8)%9000)])
 	r.b = r.b[n:]
 	return n, nil
+}
+
+// TestSecretWordsFinder: with SetSecretWords (as cmd/azlogscan installs it),
+// the read-ahead workers find the secret words in the same pass as the
+// triggers and hand them to the finder; the secrets found must be exactly
+// those the finder alone finds, on the corpus logs and on secrets planted
+// next to every block boundary of a file.
+func TestSecretWordsFinder(t *testing.T) {
+	withSecretFinder(t)
+	var b bytes.Buffer
+	err := filepath.WalkDir("../corpus", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".log") {
+			data, err := os.ReadFile(p)
+			b.Write(data)
+			return err
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; b.Len() < 6<<20; i++ {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&b, "DEBUG token %s n=%d\n", tJWT, i)
+		case 1:
+			fmt.Fprintf(&b, "GET https://a.blob.core.windows.net/c?sv=1&sig=%s %d%s\n", tSig, i, strings.Repeat(" ", i%113))
+		case 2:
+			fmt.Fprintf(&b, "client_secret=abc%d~def.ghi Password: hunter%d api-key: k%dxyzxyzxyz\n", i, i, i)
+		default:
+			fmt.Fprintf(&b, "INFO getToken() keys=%d Token acquired word%d\n", i, i)
+		}
+	}
+	in := b.Bytes()
+	scan := func() []secretAt {
+		s := parser.NewScanner(bytes.NewReader(in), "s.log", parser.Options{})
+		var got []secretAt
+		for s.Scan() {
+			if f := s.Finding(); f.Kind == parser.KindSecretExposure {
+				got = append(got, secretAt{f.Line, f.SecretKind})
+			}
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	alone := scan()
+	parser.SetSecretWords(redact.Triggers(), func(dst []parser.SecretHit, piece []byte, at []parser.WordAt) []parser.SecretHit {
+		for _, h := range redact.AppendLineHitsAt(nil, piece, at) {
+			dst = append(dst, parser.SecretHit{Kind: h.Kind, Start: h.Start})
+		}
+		return dst
+	})
+	defer parser.SetSecretWords(nil, nil)
+	words := scan()
+	if len(alone) < 5000 {
+		t.Fatalf("only %d secret findings: the input should hold thousands", len(alone))
+	}
+	if !reflect.DeepEqual(alone, words) {
+		t.Errorf("the finder alone found %d secrets, with the secret words %d", len(alone), len(words))
+		for i := range min(len(alone), len(words)) {
+			if alone[i] != words[i] {
+				t.Fatalf("first difference: %v against %v", alone[i], words[i])
+			}
+		}
+	}
 }

@@ -87,6 +87,35 @@ var secretFinder SecretFinder
 // Scanner runs.
 func SetSecretFinder(f SecretFinder) { secretFinder = f }
 
+// A WordAt is where one of the words given to SetSecretWords starts in a
+// piece of input, and which word it is (its index in the list).
+type WordAt = multi.Match
+
+// SecretFinderAt is a SecretFinder that is also told where the words given
+// with it to SetSecretWords occur in piece: every occurrence that starts and
+// ends within piece, in order of position, each with the first word of the
+// list that starts there. It must find what the SecretFinder would.
+type SecretFinderAt func(dst []SecretHit, piece []byte, at []WordAt) []SecretHit
+
+var (
+	secretWords    *multi.Set // see SetSecretWords
+	secretFinderAt SecretFinderAt
+)
+
+// SetSecretWords tells the read-ahead workers which literal words every
+// secret the SecretFinder finds contains: they then search each block for
+// them and for the triggers in one pass, and hand what they found to f
+// instead of running the SecretFinder. Like SetSecretFinder, it must be
+// called before any Scanner runs; the SecretFinder still searches what the
+// workers cannot (the lines across blocks). A nil f removes the words.
+func SetSecretWords(words [][]byte, f SecretFinderAt) {
+	if f == nil {
+		secretWords, secretFinderAt = nil, nil
+		return
+	}
+	secretWords, secretFinderAt = multi.New(words), f
+}
+
 // Bounds of the block-level secret search on lines longer than MaxBack: a
 // line is searched in pieces, each overlapping the previous by secretOverlap.
 const (
@@ -182,6 +211,8 @@ type block struct {
 	trig   []int32       // where a trigger starts in b[:n] (and ends there too), ascending
 	tline  []int32       // the newlines in b before each trig
 	ms     []multi.Match // scratch for the trigger search
+	sms    []multi.Match // the secret words (SetSecretWords) in b[:n]
+	pms    []multi.Match // those of one piece, for secretFinderAt
 	nl     int64         // the newlines in b[:n]
 	ready  chan struct{}
 }
@@ -208,6 +239,8 @@ var (
 			trig:  make([]int32, 0, 1024),
 			tline: make([]int32, 0, 1024),
 			ms:    make([]multi.Match, 0, 1024),
+			sms:   make([]multi.Match, 0, 1024),
+			pms:   make([]multi.Match, 0, 256),
 			ready: make(chan struct{}, 1),
 		}
 	}}
@@ -421,7 +454,12 @@ func (blk *block) search(secrets bool) {
 	b := blk.b[:blk.n]
 	blk.lo, blk.hi, blk.hits, blk.trig, blk.tline = 0, 0, blk.hits[:0], blk.trig[:0], blk.tline[:0]
 	var nl, last int
-	blk.ms = triggerSet.AppendAll(blk.ms[:0], b)
+	words := secrets && secretWords != nil
+	if words {
+		blk.ms, blk.sms = multi.AppendPair(triggerSet, secretWords, blk.ms[:0], blk.sms[:0], b)
+	} else {
+		blk.ms = triggerSet.AppendAll(blk.ms[:0], b)
+	}
 	for _, m := range blk.ms {
 		p := int(m.Pos)
 		nl += bytes.Count(b[last:p], nlByte)
@@ -435,7 +473,11 @@ func (blk *block) search(secrets bool) {
 		last := bytes.LastIndexByte(b, '\n')
 		if first >= 0 && last > first {
 			blk.lo, blk.hi = first+1, last+1
-			blk.hits, _ = searchLines(blk.hits, blk.b, blk.lo, blk.hi)
+			if words {
+				blk.hits = blk.searchLinesAt(blk.hits, blk.b, blk.lo, blk.hi)
+			} else {
+				blk.hits, _ = searchLines(blk.hits, blk.b, blk.lo, blk.hi)
+			}
 		}
 	}
 }
@@ -952,6 +994,38 @@ func searchLines(hits []SecretHit, buf []byte, from, limit int) (_ []SecretHit, 
 		last, from = from, e
 	}
 	return hits, last
+}
+
+// searchLinesAt is searchLines for a block whose secret words were found
+// (blk.sms): the same pieces, each given to secretFinderAt with the words
+// that start and end within it.
+func (blk *block) searchLinesAt(hits []SecretHit, buf []byte, from, limit int) []SecretHit {
+	ms := blk.sms
+	for from < limit {
+		e := min(limit, from+secretFwd)
+		if e < limit {
+			if nl := bytes.LastIndexByte(buf[from:e], '\n'); nl > 0 {
+				e = from + nl + 1
+			}
+		}
+		for len(ms) > 0 && int(ms[0].Pos) < from {
+			ms = ms[1:]
+		}
+		blk.pms = blk.pms[:0]
+		for len(ms) > 0 && int(ms[0].Pos) < e {
+			if m := ms[0]; int(m.Pos)+secretWords.Len(int(m.Word)) <= e {
+				blk.pms = append(blk.pms, multi.Match{Pos: m.Pos - int32(from), Word: m.Word})
+			}
+			ms = ms[1:]
+		}
+		n := len(hits)
+		hits = secretFinderAt(hits, buf[from:e], blk.pms)
+		for i := n; i < len(hits); i++ {
+			hits[i].Start += from
+		}
+		from = e
+	}
+	return hits
 }
 
 // applySecrets records the hits of the last search, and forgets the

@@ -13,6 +13,7 @@ import (
 func init() {
 	parser.SetRedactor(redactRecord)
 	parser.SetSecretFinder(findSecrets)
+	parser.SetSecretWords(redact.Triggers(), findSecretsAt)
 }
 
 func redactRecord(t string) (string, []string) {
@@ -35,6 +36,15 @@ func redactRecord(t string) (string, []string) {
 // detectors; it allocates only when it finds a secret.
 func findSecrets(dst []parser.SecretHit, block []byte) []parser.SecretHit {
 	for _, h := range redact.AppendLineHits(nil, block) {
+		dst = append(dst, parser.SecretHit{Kind: h.Kind, Start: h.Start})
+	}
+	return dst
+}
+
+// findSecretsAt is findSecrets for a block whose trigger words the parser
+// found already (in the same pass as its own).
+func findSecretsAt(dst []parser.SecretHit, block []byte, at []parser.WordAt) []parser.SecretHit {
+	for _, h := range redact.AppendLineHitsAt(nil, block, at) {
 		dst = append(dst, parser.SecretHit{Kind: h.Kind, Start: h.Start})
 	}
 	return dst

@@ -24,11 +24,21 @@ var triggerSet = multi.New(Triggers())
 // its triggers yields a hit. That is exact: AppendHits only reports what a
 // detector finds at one of the line's trigger occurrences.
 func AppendLineHits(hits []Hit, src []byte) []Hit {
-	var le lineEnd
 	ms := matchPool.Get().(*[]multi.Match)
 	*ms = triggerSet.AppendAll((*ms)[:0], src)
+	hits = AppendLineHitsAt(hits, src, *ms)
+	matchPool.Put(ms)
+	return hits
+}
+
+// AppendLineHitsAt is AppendLineHits given where the triggers are in src:
+// ms must be every occurrence of Triggers() that starts and ends within
+// src, in order of position, each with the index of the first trigger that
+// starts there (what a search of src for Triggers() gives).
+func AppendLineHitsAt(hits []Hit, src []byte, ms []multi.Match) []Hit {
+	var le lineEnd
 	from := 0
-	for _, m := range *ms {
+	for _, m := range ms {
 		p, k := int(m.Pos), int(m.Word)
 		if p < from {
 			continue
@@ -46,7 +56,6 @@ func AppendLineHits(hits []Hit, src []byte) []Hit {
 		}
 		from = e + 1
 	}
-	matchPool.Put(ms)
 	return hits
 }
 

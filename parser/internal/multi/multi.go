@@ -17,9 +17,11 @@ package multi
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 )
 
 // A Set is an immutable list of words to search for; it is safe for
@@ -27,6 +29,8 @@ import (
 type Set struct {
 	words   [][]byte
 	fp      []int    // offset of each word's fingerprint in the word
+	pre     []uint64 // each word's first 8 bytes (little endian), 0 past its end
+	preMask []uint64 // 0xff for each byte of pre that is the word's
 	buckets [8][]int // word indices, ascending
 	tab     teddyTab
 	maxFP   int // largest fingerprint offset
@@ -50,10 +54,14 @@ const lowerRun = 30
 
 // New returns a Set of words, each at least 2 and at most 64 bytes long.
 func New(words [][]byte) *Set {
-	s := &Set{words: words, fp: make([]int, len(words))}
+	s := &Set{words: words, fp: make([]int, len(words)), pre: make([]uint64, len(words)), preMask: make([]uint64, len(words))}
 	for i, w := range words {
 		if len(w) < 2 || len(w) > 64 {
 			panic("multi: word length out of range: " + string(w))
+		}
+		for j := range min(8, len(w)) {
+			s.pre[i] |= uint64(w[j]) << (8 * j)
+			s.preMask[i] |= 0xff << (8 * j)
 		}
 		s.fp[i] = Fingerprint(w)
 		s.maxFP = max(s.maxFP, s.fp[i])
@@ -65,6 +73,9 @@ func New(words [][]byte) *Set {
 	}
 	return s
 }
+
+// Len is the length of word k.
+func (s *Set) Len(k int) int { return len(s.words[k]) }
 
 // MaxLen is the length of the longest word.
 func (s *Set) MaxLen() int { return s.maxLen }
@@ -148,9 +159,14 @@ func (s *Set) assign() {
 			if b.lo[j] == 0 {
 				return 0 // empty bucket
 			}
+			// The bytes both nibble sets accept: each high nibble in hi
+			// with each low nibble in lo (few of each, but for a short
+			// word's "any byte").
 			p, pl := 0.0, 0.0
-			for c := range 256 {
-				if b.lo[j]&(1<<(c&15)) != 0 && b.hi[j]&(1<<(c>>4)) != 0 {
+			for hs := b.hi[j]; hs != 0; hs &= hs - 1 {
+				h := bits.TrailingZeros16(hs)
+				for ls := b.lo[j]; ls != 0; ls &= ls - 1 {
+					c := h<<4 | bits.TrailingZeros16(ls)
 					p += freq(byte(c))
 					if c >= 'a' && c <= 'z' {
 						pl += freq(byte(c))
@@ -167,9 +183,12 @@ func (s *Set) assign() {
 	for i := range order {
 		order[i] = i
 	}
-	fpRate := func(k int) float64 { return rate(add(bucket{}, s.words[k], s.fp[k])) }
+	fpRate := make([]float64, len(s.words))
+	for k := range fpRate {
+		fpRate[k] = rate(add(bucket{}, s.words[k], s.fp[k]))
+	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		ra, rb := fpRate(a), fpRate(b)
+		ra, rb := fpRate[a], fpRate[b]
 		switch {
 		case ra > rb:
 			return -1
@@ -229,7 +248,19 @@ func (s *Set) bucketsAt(buf []byte, i int) uint8 {
 func (s *Set) wordAt(buf []byte, i, k, from int) (st int, ok bool) {
 	st = i - s.fp[k]
 	w := s.words[k]
-	return st, st >= from && st+len(w) <= len(buf) && string(buf[st:st+len(w)]) == string(w)
+	if st < from || st+len(w) > len(buf) {
+		return st, false
+	}
+	// Most candidates differ in their first 8 bytes: one load tells.
+	if st+8 <= len(buf) {
+		if binary.LittleEndian.Uint64(buf[st:])&s.preMask[k] != s.pre[k] {
+			return st, false
+		}
+		if len(w) <= 8 {
+			return st, true
+		}
+	}
+	return st, string(buf[st:st+len(w)]) == string(w)
 }
 
 // verify checks the words of buckets m whose fingerprint would be at
@@ -414,3 +445,61 @@ func (s *Set) indexEach(buf []byte, from int) (pos, word int) {
 	}
 	return pos, word
 }
+
+// pairMax is how many blocks with candidates teddyPair records before it
+// returns to have them verified.
+const pairMax = 64
+
+// pairCands is where teddyPair records the blocks of 32 positions with
+// candidates (multi_amd64.s relies on this layout).
+type pairCands struct {
+	acc  [pairMax][2][32]byte // bucket bits per position: of A, of B
+	meta [pairMax]struct {
+		off    uint32 // the block's first position
+		ma, mb uint32 // its candidates for A and for B, a bit per position
+		_      uint32
+	}
+}
+
+// AppendPair is a.AppendAll(da, buf) and b.AppendAll(db, buf) in one pass
+// over buf: with AVX2 (and without AVX-512, whose kernel is faster even
+// twice) one kernel loads each byte once for both Sets, and returns only
+// every pairMax blocks with candidates.
+func AppendPair(a, b *Set, da, db []Match, buf []byte) ([]Match, []Match) {
+	if !useAVX2 || useAVX512 || len(a.words) == 0 || len(b.words) == 0 || len(buf) > math.MaxInt32 {
+		return a.AppendAll(da, buf), b.AppendAll(db, buf)
+	}
+	res := pairPool.Get().(*pairCands)
+	defer pairPool.Put(res)
+	p := 0
+	// Blocks of 32 positions starting below vecEnd can load p[i+31+fpLen-1].
+	if vecEnd := len(buf) - (32 + fpLen - 2); vecEnd > 0 {
+		for p < vecEnd {
+			off, cnt := teddyPair(&buf[p], vecEnd-p, &a.tab, &b.tab, res)
+			for k := range cnt {
+				m := &res.meta[k]
+				q := p + int(m.off)
+				for ma := m.ma; ma != 0; ma &= ma - 1 {
+					j := bits.TrailingZeros32(ma)
+					da = a.appendAt(da, buf, q+j, res.acc[k][0][j])
+				}
+				for mb := m.mb; mb != 0; mb &= mb - 1 {
+					j := bits.TrailingZeros32(mb)
+					db = b.appendAt(db, buf, q+j, res.acc[k][1][j])
+				}
+			}
+			p += off
+		}
+	}
+	for ; p < len(buf); p++ {
+		if m := a.bucketsAt(buf, p); m != 0 {
+			da = a.appendAt(da, buf, p, m)
+		}
+		if m := b.bucketsAt(buf, p); m != 0 {
+			db = b.appendAt(db, buf, p, m)
+		}
+	}
+	return da, db
+}
+
+var pairPool = sync.Pool{New: func() any { return new(pairCands) }}

@@ -20,3 +20,8 @@ var (
 	useAVX2   = hasAVX2()
 	useAVX512 = useAVX2 && hasAVX512() && os.Getenv("AZLOGSCAN_NOAVX512") == ""
 )
+
+// teddyPair is the AVX2 kernel of AppendPair: two Sets in one pass.
+//
+//go:noescape
+func teddyPair(p *byte, n int, ta, tb *teddyTab, res *pairCands) (off int, cnt int)

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "go_asm.h"
 
 // LOOKUP leaves in t1 and t2 the low- and high-nibble table entries (lo,
 // hi) of the 32 bytes at SI+AX+off; Y7 holds 0x0f bytes.
@@ -214,4 +215,101 @@ TEXT ·hasAVX2(SB), NOSPLIT, $0-1
 
 no:
 	MOVB $0, ret+0(FP)
+	RET
+
+// PAIR ANDs into Y0 (set A, tables in Y8-Y15) and into Y1 (set B, tables at
+// DI) the lookups of fingerprint byte j: the 32 bytes at SI+AX+j, split
+// into nibbles once for both sets (Y2 low, Y3 high; Y7 holds 0x0f bytes).
+#define PAIR(j, alo, ahi) \
+	VMOVDQU j(SI)(AX*1), Y2; \
+	VPSRLW  $4, Y2, Y3; \
+	VPAND   Y7, Y2, Y2; \
+	VPAND   Y7, Y3, Y3; \
+	VPSHUFB Y2, alo, Y4; \
+	VPSHUFB Y3, ahi, Y5; \
+	VPAND   Y4, Y5, Y4; \
+	VPAND   Y4, Y0, Y0; \
+	VMOVDQU (64*j)(DI), Y4; \
+	VMOVDQU (64*j+32)(DI), Y5; \
+	VPSHUFB Y2, Y4, Y4; \
+	VPSHUFB Y3, Y5, Y5; \
+	VPAND   Y4, Y5, Y4; \
+	VPAND   Y4, Y1, Y1
+
+// func teddyPair(p *byte, n int, ta, tb *teddyTab, res *pairCands) (off int, cnt int)
+//
+// teddyScan for two Sets at once over the same bytes: the four loads and
+// their nibbles serve both. It goes on past blocks with candidates,
+// recording each such block of 32 positions i (i = 0, 32, ... < n) in
+// res: at entry k, the bucket bits of its positions for A (acc[k][0]) and
+// for B (acc[k][1]), and in meta[k] i, A's candidate mask and B's. It
+// returns when res is full (cnt = pairMax) or after the last block; off is
+// the first position not searched. The caller guarantees that p[i+34] is
+// readable for every block i.
+TEXT ·teddyPair(SB), NOSPLIT, $0-56
+	MOVQ    p+0(FP), SI
+	MOVQ    n+8(FP), BX
+	MOVQ    ta+16(FP), DX
+	MOVQ    tb+24(FP), DI
+	MOVQ    res+32(FP), R9
+	VMOVDQU 0(DX), Y8
+	VMOVDQU 32(DX), Y9
+	VMOVDQU 64(DX), Y10
+	VMOVDQU 96(DX), Y11
+	VMOVDQU 128(DX), Y12
+	VMOVDQU 160(DX), Y13
+	VMOVDQU 192(DX), Y14
+	VMOVDQU 224(DX), Y15
+	VMOVDQU 256(DX), Y7
+	LEAQ    (const_pairMax*64)(R9), R12 // meta
+	XORQ    AX, AX
+	XORQ    CX, CX
+ploop:
+	CMPQ    AX, BX
+	JGE     pdone
+	VMOVDQU 0(SI)(AX*1), Y2
+	VPSRLW  $4, Y2, Y3
+	VPAND   Y7, Y2, Y2
+	VPAND   Y7, Y3, Y3
+	VPSHUFB Y2, Y8, Y4
+	VPSHUFB Y3, Y9, Y5
+	VPAND   Y4, Y5, Y0
+	VMOVDQU 0(DI), Y4
+	VMOVDQU 32(DI), Y5
+	VPSHUFB Y2, Y4, Y4
+	VPSHUFB Y3, Y5, Y5
+	VPAND   Y4, Y5, Y1
+	PAIR(1, Y10, Y11)
+	PAIR(2, Y12, Y13)
+	PAIR(3, Y14, Y15)
+	VPOR    Y0, Y1, Y6
+	VPTEST  Y6, Y6
+	JNZ     pfound
+	ADDQ    $32, AX
+	JMP     ploop
+pfound:
+	MOVQ      CX, DX
+	SHLQ      $6, DX
+	VMOVDQU   Y0, 0(R9)(DX*1)
+	VMOVDQU   Y1, 32(R9)(DX*1)
+	VPXOR     Y6, Y6, Y6
+	VPCMPEQB  Y6, Y0, Y0
+	VPMOVMSKB Y0, R10
+	NOTL      R10
+	VPCMPEQB  Y6, Y1, Y1
+	VPMOVMSKB Y1, R11
+	NOTL      R11
+	MOVQ      CX, DX
+	SHLQ      $4, DX
+	MOVL      AX, 0(R12)(DX*1)
+	MOVL      R10, 4(R12)(DX*1)
+	MOVL      R11, 8(R12)(DX*1)
+	INCQ      CX
+	ADDQ      $32, AX
+	CMPQ      CX, $const_pairMax
+	JL        ploop
+pdone:
+	VZEROUPPER
+	MOVQ AX, off+40(FP)
+	MOVQ CX, cnt+48(FP)
 	RET

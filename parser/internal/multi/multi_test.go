@@ -141,3 +141,55 @@ func TestNoAVX512Switch(t *testing.T) {
 		t.Fatalf("with AZLOGSCAN_NOAVX512=1: %v\n%s", err, out)
 	}
 }
+
+// TestAppendPair checks the two-Set kernel against one bytes.Index per word
+// of each Set, on buffers long enough that the kernel fills its record of
+// candidate blocks (pairMax) several times and returns in the middle.
+func TestAppendPair(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2: AppendPair is two AppendAll")
+	}
+	defer func(v bool) { useAVX512 = v }(useAVX512)
+	useAVX512 = false // AppendPair leaves AVX-512 machines to AppendAll
+	pairs := [][2][][]byte{{testWords, secretWords}, {secretWords, testWords}, {words("yJ", "Q~"), words("ab")},
+		{words("aa", "aaa", "ba"), words("Secret", "secret", "SECRET", "Secrets")}}
+	all := func(s *Set, buf []byte) (want []Match) {
+		for p := 0; ; p++ {
+			var k int
+			if p, k = s.indexEach(buf, p); p < 0 {
+				return want
+			}
+			want = append(want, Match{int32(p), int32(k)})
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	filler := []byte("the quick brown fox jumps over a lazy dog; Credential redentia uthori IMD AADST az logi zdy yQ~a Secre KEy y-_h &si aab ")
+	for _, pr := range pairs {
+		a, b := New(pr[0]), New(pr[1])
+		for iter := 0; iter < 1500; iter++ {
+			n := rng.IntN(9000)
+			if iter%100 == 0 {
+				n = rng.IntN(40)
+			}
+			buf := make([]byte, n)
+			for i := range buf {
+				buf[i] = filler[rng.IntN(len(filler))]
+			}
+			for k := rng.IntN(40); k > 0 && n > 0; k-- {
+				src := pr[rng.IntN(2)]
+				w := src[rng.IntN(len(src))]
+				if rng.IntN(3) == 0 {
+					w = w[:rng.IntN(len(w))]
+				}
+				copy(buf[rng.IntN(n):], w)
+			}
+			ga, gb := AppendPair(a, b, nil, nil, buf)
+			if wa := all(a, buf); !slices.Equal(ga, wa) {
+				t.Fatalf("iter %d, n %d: A = %v, want %v", iter, n, ga, wa)
+			}
+			if wb := all(b, buf); !slices.Equal(gb, wb) {
+				t.Fatalf("iter %d, n %d: B = %v, want %v", iter, n, gb, wb)
+			}
+		}
+	}
+}
