@@ -24,6 +24,10 @@ trap 'bash .ci/zinc.sh stop >/dev/null 2>&1 || true' EXIT
 echo "== go test ./..."
 go test -count=1 ./...
 
+echo "== go test -tags isal (the ISA-L gzip decoder: cgo and libisal-dev)"
+dpkg -s libisal-dev >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libisal-dev >/dev/null; }
+go test -count=1 -tags isal ./parser/decode ./cmd/azlogscan
+
 echo "== fuzz (${FUZZTIME} each)"
 go test -run '^$' -fuzz '^FuzzScanner$' -fuzztime "$FUZZTIME" ./parser/
 go test -run '^$' -fuzz '^FuzzRedact$' -fuzztime "$FUZZTIME" ./parser/redact/

@@ -142,7 +142,7 @@ func OpenWith(r io.Reader, o Options) (io.ReadCloser, Format, error) {
 	d := &decoder{format: format, src: src}
 	switch format {
 	case Gzip:
-		d.dec = &gzipReader{br: bufio.NewReaderSize(src, o.BufferSize)}
+		d.dec, d.close = newGzipReader(src, o.BufferSize) // gzip_go.go, or isal.go with -tags isal
 	case Zstd:
 		zr, err := zstd.NewReader(src,
 			zstd.WithDecoderConcurrency(o.ZstdConcurrency),
