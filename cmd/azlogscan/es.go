@@ -69,18 +69,15 @@ func runES(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.esIndex, "es-index", elasticsearch.DefaultIndex, "Elasticsearch `index`")
 	fs.StringVar(&o.esCACert, "es-ca-cert", "", "PEM `file` of the CA that signed the Elasticsearch certificate")
 	fs.BoolVar(&o.esInsecure, "es-insecure-skip-verify", false, "do not verify the Elasticsearch TLS certificate (testing only)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: azlogscan es setup [--es-url URL] [--es-index NAME]\n\nCreates (or updates) the index template with explicit mappings for every\nfield of the findings, so that dashboards chart them correctly. Idempotent.\nCredentials come from ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME and\nELASTICSEARCH_PASSWORD.\n\nFlags:")
-		fs.PrintDefaults()
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: azlogscan es setup [--es-url URL] [--es-index NAME]\n\nCreates (or updates) the index template with explicit mappings for every\nfield of the findings, so that dashboards chart them correctly. Idempotent.\nCredentials come from ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME and\nELASTICSEARCH_PASSWORD.\n\nFlags:")
+		printDefaults(fs, w, stderr)
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, "es", args, usage, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() != 1 || fs.Arg(0) != "setup" {
-		fs.Usage()
+		usage(stderr)
 		return exitUsage
 	}
 	if len(o.esURLs) == 0 {

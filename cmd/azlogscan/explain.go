@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,18 +18,15 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.StringP("format", "f", "text", "output `format`: text or json")
 	rulesFile := fs.String("rules", "", "add or override rules from a JSON Lines `file`")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: azlogscan explain [--format text|json] CODE|CREDENTIAL|SIGNAL ...\n\nExamples:\n  azlogscan explain AADSTS7000215\n  azlogscan explain 700016\n  azlogscan explain ManagedIdentityCredential\n  azlogscan explain AuthorizationFailed\n\nFlags:")
-		fs.PrintDefaults()
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: azlogscan explain [--format text|json] CODE|CREDENTIAL|SIGNAL ...\n\nExamples:\n  azlogscan explain AADSTS7000215\n  azlogscan explain 700016\n  azlogscan explain ManagedIdentityCredential\n  azlogscan explain AuthorizationFailed\n\nFlags:")
+		printDefaults(fs, w, stderr)
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, "explain", args, usage, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() == 0 || (*format != "text" && *format != "json") {
-		fs.Usage()
+		usage(stderr)
 		return exitUsage
 	}
 	db, code := loadDB(*rulesFile, stderr)
@@ -98,18 +96,15 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.StringP("format", "f", "text", "output `format`: text (one line per rule) or json (JSON Lines)")
 	rulesFile := fs.String("rules", "", "add or override rules from a JSON Lines `file`")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: azlogscan rules [--format text|json] [--rules FILE]\n\nFlags:")
-		fs.PrintDefaults()
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: azlogscan rules [--format text|json] [--rules FILE]\n\nFlags:")
+		printDefaults(fs, w, stderr)
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, "rules", args, usage, stdout, stderr); !ok {
+		return code
 	}
 	if *format != "text" && *format != "json" {
-		fs.Usage()
+		usage(stderr)
 		return exitUsage
 	}
 	db, code := loadDB(*rulesFile, stderr)
@@ -137,4 +132,27 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		return exitOutput
 	}
 	return exitOK
+}
+
+// parseFlags parses a subcommand's flags. --help prints its usage on stdout
+// (exit 0); a bad flag is reported on stderr with a pointer to --help (exit
+// 2). ok is false when the caller should return code.
+func parseFlags(fs *pflag.FlagSet, cmd string, args []string, usage func(io.Writer), stdout, stderr io.Writer) (code int, ok bool) {
+	fs.Usage = func() {} // pflag calls it for --help only: usage is printed below
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			usage(stdout)
+			return exitOK, false
+		}
+		fmt.Fprintf(stderr, "azlogscan %s: %v\nRun 'azlogscan %s --help' for usage.\n", cmd, err, cmd)
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// printDefaults prints fs's flags on w, then sends its output back to def.
+func printDefaults(fs *pflag.FlagSet, w, def io.Writer) {
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(def)
 }

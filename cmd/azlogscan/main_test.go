@@ -370,10 +370,25 @@ func TestExplainAndRules(t *testing.T) {
 	}
 }
 
+// TestHelp: --help (of the command and of each subcommand) prints its usage
+// on stdout only, exit 0, so that `azlogscan --help | less` works; a bad
+// flag is named on stderr with a pointer to --help, exit 2, never silently.
 func TestHelp(t *testing.T) {
-	out, _, code := azlogscan(t, nil, "--help")
-	if code != 0 || !strings.Contains(out, "Exit status") || !strings.Contains(out, "--format") {
-		t.Errorf("--help: exit %d\n%s", code, out)
+	out, errOut, code := azlogscan(t, nil, "--help")
+	if code != 0 || !strings.Contains(out, "Exit status") || !strings.Contains(out, "--format") || errOut != "" {
+		t.Errorf("--help: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	for _, sub := range []string{"explain", "rules", "es"} {
+		out, errOut, code := azlogscan(t, nil, sub, "--help")
+		if code != 0 || !strings.Contains(out, "Usage: azlogscan "+sub) || !strings.Contains(out, "--format") && sub != "es" || errOut != "" {
+			t.Errorf("%s --help: exit %d, stderr %q, stdout %q", sub, code, errOut, out)
+		}
+	}
+	for _, args := range [][]string{{"--bogus"}, {"explain", "--bogus", "AADSTS50020"}, {"rules", "--bogus"}, {"es", "--bogus", "setup"}} {
+		out, errOut, code := azlogscan(t, nil, args...)
+		if code != exitUsage || !strings.Contains(errOut, "unknown flag: --bogus") || !strings.Contains(errOut, "--help") || out != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
 	}
 }
 
