@@ -166,3 +166,8 @@ func (c *hitCache) add(buf []byte, w0 int, l0 int64, trig, tline []int32, from i
 	}
 	c.cov = w0 + end
 }
+
+// SearchKernel names the kernel of the trigger and secret search on this
+// machine: "avx-512", "avx2" or "generic" (AZLOGSCAN_NOAVX512=1 turns AVX-512
+// off).
+func SearchKernel() string { return multi.Kernel() }

@@ -103,6 +103,7 @@ type options struct {
 	stdoutToo    bool
 	benign       bool
 	noSecrets    bool
+	version      bool
 }
 
 func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
@@ -126,6 +127,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.esInsecure, "es-insecure-skip-verify", false, "do not verify the Elasticsearch TLS certificate (testing only)")
 	fs.StringVar(&o.esDeadLetter, "es-dead-letter", "azlogscan-dead-letter.jsonl", "JSON Lines `file` for findings Elasticsearch refused (created only if needed)")
 	fs.BoolVar(&o.stdoutToo, "stdout", false, "with Elasticsearch, also write findings to stdout")
+	fs.BoolVar(&o.version, "version", false, "print the version, the gzip decoder and the search kernel, and exit")
 	return fs
 }
 
@@ -155,6 +157,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		fmt.Fprintf(stderr, "azlogscan: %v\nRun 'azlogscan --help' for usage.\n", err)
 		return exitUsage
+	}
+	if o.version {
+		printVersion(stdout)
+		return exitOK
 	}
 	if err := o.validate(); err != nil {
 		fmt.Fprintf(stderr, "azlogscan: %v\n", err)

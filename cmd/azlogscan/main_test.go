@@ -9,11 +9,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/azlogscan/azlogscan/corpus"
+	"github.com/azlogscan/azlogscan/parser"
+	"github.com/azlogscan/azlogscan/parser/decode"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -389,6 +392,20 @@ func TestHelp(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, "unknown flag: --bogus") || !strings.Contains(errOut, "--help") || out != "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
+	}
+}
+
+// TestVersion: --version names the binary, its Go release, its gzip decoder
+// and the search kernel in use, on stdout, exit 0.
+func TestVersion(t *testing.T) {
+	out, errOut, code := azlogscan(t, nil, "--version")
+	for _, want := range []string{"azlogscan ", runtime.Version(), "gzip decoder: " + decode.GzipDecoder, "search kernel: " + parser.SearchKernel()} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--version: %q lacks %q", out, want)
+		}
+	}
+	if code != exitOK || errOut != "" {
+		t.Errorf("--version: exit %d, stderr %q", code, errOut)
 	}
 }
 

@@ -503,3 +503,15 @@ func AppendPair(a, b *Set, da, db []Match, buf []byte) ([]Match, []Match) {
 }
 
 var pairPool = sync.Pool{New: func() any { return new(pairCands) }}
+
+// Kernel names the search kernel this machine uses: "avx-512", "avx2", or
+// "generic" (one bytes.Index per word).
+func Kernel() string {
+	switch {
+	case useAVX512:
+		return "avx-512"
+	case useAVX2:
+		return "avx2"
+	}
+	return "generic"
+}
