@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"strings"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -87,6 +88,25 @@ func TestBlocksInOrder(t *testing.T) {
 			}
 		}
 	}
+	// Records longer than the room before a block's bytes (a 50 KiB stack
+	// trace, a 90 KiB line), every 150 KiB or so: some straddle two blocks,
+	// so that the scanner must keep more than that room and go back to
+	// copying blocks into its own window.
+	long := "2024-05-01T10:00:00Z ERROR Azure.Identity.AuthenticationFailedException: ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided. Trace ID: 03da4b8e-5ffe-48ca-9754-aff4276f0100\n" +
+		strings.Repeat("   at Azure.Identity.CredentialDiagnosticScope.FailWrapAndThrow(Exception ex) in /src/Azure.Identity/CredentialDiagnosticScope.cs:line 42\n", 400) +
+		`{"level":"error","blob":"` + strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo", 2600) + `","msg":"ManagedIdentityCredential authentication failed: AADSTS700016: Application not found. Trace ID: 9d3b9a34-1b5b-4b44-9c2a-2f1f3c5e0d00"}` + "\n"
+	var mixed []byte
+	for i := 0; i < len(in); {
+		j := min(len(in), i+150<<10+i%7919)
+		if k := bytes.IndexByte(in[j:], '\n'); k >= 0 {
+			j += k + 1
+		} else {
+			j = len(in)
+		}
+		mixed = append(append(mixed, in[i:j]...), long...)
+		i = j
+	}
+	in = mixed
 	type found struct {
 		Line, Offset int64
 		Code, Msg    string

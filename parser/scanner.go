@@ -177,6 +177,8 @@ type Scanner struct {
 	free       chan *block // spare blocks back to it
 	carry      []byte      // the part of a chunk that did not fit
 	held       *block      // the block carry is in, handed back once used
+	own        []byte      // the scanner's own window buffer (windowPool)
+	win        *block      // the block the window is in (makeRoom), or nil: own
 	readerDone bool        // the read-ahead workers closed chunks
 	idle       *time.Timer
 	done       int // end of the last processed record: records never overlap
@@ -204,6 +206,7 @@ type seenSecret struct {
 // complete lines in it, b[lo:hi], for secrets. The line that straddles two
 // blocks, and lines too long to fit in one, are searched by the scanner.
 type block struct {
+	mem    []byte // blockPrefix bytes of room, then b
 	b      []byte
 	n      int
 	lo, hi int           // the lines searched for secrets; hi == 0: none
@@ -229,13 +232,20 @@ type chunk struct {
 // blocks were slower than 512 KiB and 1 MiB ones on a busy machine).
 const readSize = 512 << 10
 
+// blockPrefix is the room before a block's bytes: the scanner moves the
+// bytes it keeps of its window there (makeRoom), usually MaxBack and the
+// part of a line, and goes on in the block instead of copying the block.
+const blockPrefix = MaxBack + 4<<10
+
 // The window and the read-ahead buffers of finished scanners are reused: a
 // batch of many small files does not allocate (and clear) megabytes each.
 var (
 	windowPool = sync.Pool{New: func() any { b := make([]byte, BlockSize+MaxRecord+MaxBack); return &b }}
 	blockPool  = sync.Pool{New: func() any {
+		mem := make([]byte, blockPrefix+readSize)
 		return &block{
-			b:     make([]byte, readSize),
+			mem:   mem,
+			b:     mem[blockPrefix:],
 			trig:  make([]int32, 0, 1024),
 			tline: make([]int32, 0, 1024),
 			ms:    make([]multi.Match, 0, 1024),
@@ -262,9 +272,13 @@ func (s *Scanner) release() {
 		}
 		break
 	}
-	w := s.buf
+	if s.win != nil {
+		blockPool.Put(s.win)
+		s.win = nil
+	}
+	w := s.own
 	windowPool.Put(&w)
-	s.buf = nil
+	s.buf, s.own = nil, nil
 }
 
 // Read-ahead: readWorkers goroutines take turns reading the input into
@@ -293,8 +307,9 @@ func NewScanner(r io.Reader, name string, opt Options) *Scanner {
 		r:    r,
 		name: name,
 		opt:  opt,
-		buf:  *windowPool.Get().(*[]byte),
+		own:  *windowPool.Get().(*[]byte),
 	}
+	s.buf = s.own
 	s.lines.line = 1
 	s.slines.line = 1
 	s.lineEnd = 1
@@ -604,31 +619,37 @@ func (s *Scanner) step() bool {
 }
 
 // fill makes room and reads more input; false at end of input.
-func (s *Scanner) fill() bool {
-	// Keep up to MaxBack before pos, from a line start and never before the
-	// end of the last record, so that the start of a record can still be
-	// found when its hit arrives in a later read.
+func (s *Scanner) fill() bool { return s.fillChunks() }
+
+// makeRoom makes room in the window for the next bytes: those of blk (read
+// and searched) or, with blk nil, the rest of the held block. With room
+// enough it moves nothing (small reads stay O(n)). Otherwise it keeps the
+// window's tail, from up to MaxBack before pos (from a line start, never
+// before the end of the last record, so that the start of a record can
+// still be found when its hit arrives in a later read), and moves it
+// either right before blk's bytes, where the scanner then goes on
+// (swapped: blk is the window now and nothing else is copied), or to the
+// front of the scanner's own window, into which the bytes are then copied.
+func (s *Scanner) makeRoom(blk *block) (swapped bool) {
+	if len(s.buf)-s.end >= BlockSize/2 {
+		return false
+	}
 	keep := max(s.done, s.pos-MaxBack)
 	if keep < s.pos && keep != s.done {
 		if i := bytes.IndexByte(s.buf[keep:s.pos], '\n'); i >= 0 {
 			keep += i + 1
 		}
 	}
-	if len(s.buf)-s.end >= BlockSize/2 {
-		keep = 0 // room enough: move nothing (small reads stay O(n))
-	}
 	if keep > 0 {
 		s.scanSecrets(keep) // nothing leaves the window unsearched
 		s.anchorLines(keep)
-		s.sp = max(0, s.sp-keep) // a cut line may have left sp just before keep
-		s.slines.shift(keep)
-		n := copy(s.buf, s.buf[keep:s.end])
-		s.base += int64(keep)
-		s.end = n
-		s.pos -= keep
-		s.done = max(0, s.done-keep)
-		s.lines.shift(keep)
-		s.hits.shift(keep)
+	}
+	if tail := s.end - keep; blk != nil && tail <= blockPrefix && tail <= blk.n {
+		s.moveTail(keep, blk.mem[blockPrefix-tail:], blk)
+		return true
+	}
+	if s.win != nil || keep > 0 {
+		s.moveTail(keep, s.own, nil)
 	}
 	if s.end >= len(s.buf) {
 		// Window full without a processable hit: should not happen (records are
@@ -636,17 +657,29 @@ func (s *Scanner) fill() bool {
 		half := len(s.buf) / 2
 		s.scanSecrets(half)
 		s.anchorLines(half)
-		s.sp = max(0, s.sp-half)
-		s.slines.shift(half)
-		n := copy(s.buf, s.buf[half:s.end])
-		s.base += int64(half)
-		s.end = n
-		s.pos = max(0, s.pos-half)
-		s.done = max(0, s.done-half)
-		s.lines.shift(half)
-		s.hits.shift(half)
+		s.moveTail(half, s.own, nil)
 	}
-	return s.fillChunks()
+	return false
+}
+
+// moveTail moves the window's bytes from keep on to the start of dst, which
+// becomes the window: the scanner's own buffer (win nil), or the room
+// before the bytes of block win. A block that was the window goes back to
+// the read-ahead workers.
+func (s *Scanner) moveTail(keep int, dst []byte, win *block) {
+	n := copy(dst, s.buf[keep:s.end])
+	if s.win != nil && s.win != win {
+		s.free <- s.win
+	}
+	s.buf, s.win = dst, win
+	s.sp = max(0, s.sp-keep) // a cut line may have left sp just before keep
+	s.slines.shift(keep)
+	s.base += int64(keep)
+	s.end = n
+	s.pos = max(0, s.pos-keep)
+	s.done = max(0, s.done-keep)
+	s.lines.shift(keep)
+	s.hits.shift(keep)
 }
 
 // stopped reports whether Options.Context is done, and if so ends the input.
@@ -674,6 +707,7 @@ func (s *Scanner) fillChunks() bool {
 		}
 		if len(s.carry) > 0 {
 			blk := s.held
+			s.makeRoom(nil)
 			s.countLines(s.take(s.carry))
 			if s.held == nil {
 				s.free <- blk // split: its results are not used, the window is searched
@@ -723,9 +757,19 @@ func (s *Scanner) fillChunks() bool {
 			return s.pos < s.end
 		}
 		<-c.blk.ready
-		s.held = c.blk
+		swapped := s.makeRoom(c.blk)
 		w0, l0 := s.end, s.lineEnd
-		taken := s.take(c.blk.b[:c.blk.n])
+		var taken []byte
+		if swapped {
+			// The block's bytes follow the tail in the window already.
+			taken = s.buf[s.end : s.end+c.blk.n]
+			s.end += c.blk.n
+			s.stats.Bytes += int64(c.blk.n)
+			s.lastNL = taken[len(taken)-1] == '\n'
+		} else {
+			s.held = c.blk
+			taken = s.take(c.blk.b[:c.blk.n])
+		}
 		if s.held == nil {
 			// All of it is in the window: take the workers' results.
 			s.lineEnd += c.blk.nl
@@ -749,7 +793,7 @@ func (s *Scanner) fillChunks() bool {
 			}
 			s.sp = w0 + c.blk.hi
 		}
-		if s.held == nil {
+		if s.held == nil && !swapped {
 			s.free <- c.blk
 		}
 		return true
