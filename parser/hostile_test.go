@@ -572,27 +572,30 @@ func TestSecretSearchAcrossBlocks(t *testing.T) {
 		}
 	}
 	in := b.String()
-	scan := func(r io.Reader, opt parser.Options) []secretAt {
-		s := parser.NewScanner(r, "s.log", opt)
-		var got []secretAt
-		for s.Scan() {
-			if f := s.Finding(); f.Kind == parser.KindSecretExposure {
-				got = append(got, secretAt{f.Line, f.SecretKind})
-			}
-		}
-		if err := s.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	whole := scan(strings.NewReader(in), parser.Options{})
-	pieces := scan(&oddReader{b: []byte(in)}, parser.Options{Idle: time.Hour})
+	whole := scanSecrets(t, strings.NewReader(in), parser.Options{})
+	pieces := scanSecrets(t, &oddReader{b: []byte(in)}, parser.Options{Idle: time.Hour})
 	if want := strings.Count(in, tJWT) + strings.Count(in, tSig); len(whole) != want {
 		t.Errorf("whole blocks: %d secret findings, want %d", len(whole), want)
 	}
 	if !reflect.DeepEqual(whole, pieces) {
 		t.Errorf("whole blocks and pieces differ: %d and %d findings", len(whole), len(pieces))
 	}
+}
+
+// scanSecrets scans r and returns its secret-exposure findings.
+func scanSecrets(t *testing.T, r io.Reader, opt parser.Options) []secretAt {
+	t.Helper()
+	s := parser.NewScanner(r, "s.log", opt)
+	var got []secretAt
+	for s.Scan() {
+		if f := s.Finding(); f.Kind == parser.KindSecretExposure {
+			got = append(got, secretAt{f.Line, f.SecretKind})
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
 
 // oddReader returns pieces of 1 to 9000 bytes, of pseudo-random size.
@@ -643,20 +646,7 @@ func TestSecretWordsFinder(t *testing.T) {
 		}
 	}
 	in := b.Bytes()
-	scan := func() []secretAt {
-		s := parser.NewScanner(bytes.NewReader(in), "s.log", parser.Options{})
-		var got []secretAt
-		for s.Scan() {
-			if f := s.Finding(); f.Kind == parser.KindSecretExposure {
-				got = append(got, secretAt{f.Line, f.SecretKind})
-			}
-		}
-		if err := s.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	alone := scan()
+	alone := scanSecrets(t, bytes.NewReader(in), parser.Options{})
 	parser.SetSecretWords(redact.Triggers(), func(dst []parser.SecretHit, piece []byte, at []parser.WordAt) []parser.SecretHit {
 		for _, h := range redact.AppendLineHitsAt(nil, piece, at) {
 			dst = append(dst, parser.SecretHit{Kind: h.Kind, Start: h.Start})
@@ -664,7 +654,7 @@ func TestSecretWordsFinder(t *testing.T) {
 		return dst
 	})
 	defer parser.SetSecretWords(nil, nil)
-	words := scan()
+	words := scanSecrets(t, bytes.NewReader(in), parser.Options{})
 	if len(alone) < 5000 {
 		t.Fatalf("only %d secret findings: the input should hold thousands", len(alone))
 	}
