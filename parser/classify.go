@@ -97,7 +97,11 @@ var signalPhrases = []struct {
 	{"invalid tenantID", "invalid-tenant-id"},
 	{"Invalid tenant id provided", "invalid-tenant-id"},
 	{"No accounts were found in the cache", "shared-token-cache-empty"},
-	{"SharedTokenCacheCredential authentication unavailable", "shared-token-cache-empty"},
+	// (Not its every failure: "Token acquisition failed for user X" is a
+	// silent request that needs the user, see interaction-required.)
+	{"no accounts were found in the cache", "shared-token-cache-empty"}, // Azure.Identity 1.1
+	{"Multiple accounts matching", "shared-token-cache-empty"},
+	{"Multiple accounts were found in the cache", "shared-token-cache-empty"},
 	{"Visual Studio Token provider", "visual-studio-unavailable"},
 	{"Microsoft.Asal.TokenService", "visual-studio-unavailable"},
 	{"VisualStudioCredential authentication unavailable", "visual-studio-unavailable"},
@@ -110,10 +114,14 @@ var signalPhrases = []struct {
 	{"MsalUiRequiredException", "interaction-required"},          // MSAL.NET
 	{"does not have authorization to perform action", "authorization-failed"},
 	{"AuthorizationFailed", "authorization-failed"},
-	{"does not have the required RBAC permissions", "authorization-failed"}, // Cosmos DB data plane
-	{"not found on any access policy", "authorization-failed"},              // Key Vault, access-policy mode
+	{"does not have the required RBAC permissions", "authorization-failed"},     // Cosmos DB data plane
+	{"not found on any access policy", "authorization-failed"},                  // Key Vault, access-policy mode
+	{"does not have required RBAC permissions", "authorization-failed"},         // Cosmos DB data plane, substatus 5301
+	{"cannot be authorized by AAD token", "authorization-failed"},               // Cosmos DB: a control-plane request sent to the data plane (5300)
+	{"claim(s) are required to perform this operation", "authorization-failed"}, // Service Bus, Event Hubs: "'Send' claim(s) are required"
 	{"connection refused", "network-error"},
 	{"Connection refused", "network-error"},
+	{"actively refused it", "network-error"}, // Windows: "No connection could be made because the target machine actively refused it"
 	{"no such host", "network-error"},
 	{"Failed to establish a new connection", "network-error"},
 	{"ENOTFOUND", "network-error"},
@@ -176,7 +184,8 @@ func signals(t string, creds []string) []string {
 		}
 	}
 	if strings.Contains(t, "ManagedIdentityCredential") && (strings.Contains(t, "Failed to establish a new connection") ||
-		strings.Contains(t, "connect: connection refused") || strings.Contains(t, "Connection refused") || strings.Contains(t, "ECONNREFUSED")) {
+		strings.Contains(t, "connect: connection refused") || strings.Contains(t, "Connection refused") || strings.Contains(t, "ECONNREFUSED") ||
+		strings.Contains(t, "actively refused it")) {
 		out = addUnique(out, "imds-unreachable")
 	}
 	// azure-identity's managed identity answered by something other than
@@ -236,6 +245,7 @@ var failurePhrases = []string{
 	"Forbidden", "expired", "RESPONSE 4", "RESPONSE 5", "not configured", "required", "is not installed",
 	"no such", "Status: 4", "Status: 5", "Trace ID:", "Correlation ID:", "error_codes", "disabled", "blocked",
 	"locked", "revoked", "not allowed", "not permitted", "does not exist", "must use", "Exception:",
+	"not authorized", // Storage, Key Vault, Cosmos DB: "This request is not authorized to perform this operation"
 }
 
 // successPhrases say that a token was acquired.
@@ -272,6 +282,9 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 	if nCodes == 0 && isCredentialObject(head) {
 		return mention
 	}
+	if isExampleIntro(head) {
+		return mention // documentation showing what an error looks like
+	}
 	if nCodes == 0 && !isChain {
 		for _, p := range flowPhrases {
 			if strings.Contains(head, p) {
@@ -298,6 +311,9 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 		return mention
 	}
 	if isDocLine(head) && !strings.Contains(t, "Trace ID") && !strings.Contains(t, "trace_id") {
+		return mention
+	}
+	if onlyInComments(t) {
 		return mention
 	}
 	// A success line that also says "error" (e.g. "no error") stays a success
@@ -434,6 +450,63 @@ func isDocLine(head string) bool {
 		}
 	}
 	return false
+}
+
+// exampleCues are the words with which documentation introduces a sample
+// of output ("... now returns a string like this when ...:", "Consider the
+// following error message:").
+var exampleCues = []string{
+	" like this", "for example", "For example", "an example", "Consider the following", "consider the following",
+	"Example:", "example below", "sample output", "Sample output",
+}
+
+// isExampleIntro reports a line of prose that introduces a sample of
+// output on the lines after it: it ends with a colon and says it shows an
+// example. A log's own lines do not speak of examples.
+func isExampleIntro(l string) bool {
+	l = strings.TrimSpace(l)
+	if len(l) < 12 || l[len(l)-1] != ':' {
+		return false
+	}
+	for _, c := range exampleCues {
+		if strings.Contains(l, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyInComments reports a record whose failure words are all in source
+// code comments ("/// <exception cref="AuthenticationFailedException">Thrown
+// when the authentication failed.</exception>"), as a code listing or a
+// diff of one shows them (a diff's "+", "-" or " " before each line): code
+// that documents a failure, not a log reporting one.
+func onlyInComments(t string) bool {
+	if !strings.Contains(t, "///") && !strings.Contains(t, "// ") && !strings.Contains(t, "/*") {
+		return false
+	}
+	seen := false
+	for _, l := range strings.Split(t, "\n") {
+		failing := false
+		for _, p := range failurePhrases {
+			if strings.Contains(l, p) {
+				failing = true
+				break
+			}
+		}
+		if !failing {
+			continue
+		}
+		if len(l) > 0 && (l[0] == '+' || l[0] == '-') {
+			l = l[1:]
+		}
+		l = strings.TrimSpace(l)
+		if !strings.HasPrefix(l, "//") && !strings.HasPrefix(l, "/*") {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
 
 // onlyHelpLink reports a record whose only "error" is in an error page link.

@@ -365,6 +365,7 @@ var armErrors = []string{
 	"AuthorizationPermissionMismatch", "KeyBasedAuthenticationNotPermitted", "ForbiddenByRbac",
 	"ForbiddenByPolicy", "AuthenticationFailed", "InvalidAuthenticationInfo", "AuthorizationFailure",
 	"MissingSubscriptionRegistration",
+	"Authorization_RequestDenied", // Microsoft Graph: "Insufficient privileges to complete the operation."
 }
 
 // errorCode returns the Entra error name, else an ARM/data-plane code.
@@ -382,6 +383,9 @@ func errorCode(t string) string {
 	}
 	if best != "" {
 		return best
+	}
+	if c := msalErrorCode(t); c != "" {
+		return c
 	}
 	if i := strings.Index(t, "ERROR CODE: "); i >= 0 {
 		v := t[i+len("ERROR CODE: "):]
@@ -446,6 +450,28 @@ func autorestCode(t string) string {
 			return v[:e]
 		}
 	}
+}
+
+// msalErrorCode returns the error code MSAL.NET writes on a line of its own,
+// snake_case: its logger's ", ErrorCode: wam_no_account_for_id" (the line
+// after "Exception type: ..."), and an MsalException's ToString(),
+// "MsalServiceException:" then a tab and "ErrorCode: <code>".
+func msalErrorCode(t string) string {
+	for _, label := range []string{", ErrorCode: ", "\n\tErrorCode: "} {
+		i := strings.Index(t, label)
+		if i < 0 {
+			continue
+		}
+		v := t[i+len(label):]
+		e := 0
+		for e < len(v) && (v[e] >= 'a' && v[e] <= 'z' || v[e] >= '0' && v[e] <= '9' || v[e] == '_') {
+			e++
+		}
+		if e >= 3 && strings.IndexByte(v[:e], '_') > 0 && (e == len(v) || v[e] == '\n' || v[e] == ' ' || v[e] == '\r') {
+			return v[:e]
+		}
+	}
+	return ""
 }
 
 // errorSet finds oauthErrors, then armErrors, in one pass.
@@ -554,6 +580,7 @@ var statusLabels = []string{
 	"HTTP status ", "status: ", "Status Code: ", "HTTP/1.1\" ", "HTTP/2\" ", "(status code ",
 	"Response status code: ", "HTTP StatusCode ", "resulted in a `",
 	"rsp_status = ", // Rust reqsign (OpenDAL): "rsp_status = 401 Unauthorized, rsp_body = {...}"
+	"status code: ", // MSAL.NET's managed identity errors: "Request failure status code: 404"
 }
 
 // statusLabelSet finds statusLabels in one pass.
@@ -603,6 +630,9 @@ func httpStatus(t string) int {
 		}
 	}
 	if best == 0 {
+		best = namedStatus(t)
+	}
+	if best == 0 {
 		// "Status: BadRequest": a status by its HttpStatusCode name (MSAL.NET).
 		if i := strings.Index(t, "Status: "); i >= 0 {
 			v := t[i+len("Status: "):]
@@ -624,6 +654,71 @@ func httpStatus(t string) int {
 		}
 	}
 	return best
+}
+
+// namedStatus finds a failed status written with its name, in the forms
+// clients print it: .NET's "Forbidden (403)" (the Cosmos DB SDK's
+// "Response status code does not indicate success: Forbidden (403)"), an
+// HTTP status line "403 Forbidden" at a line's start or after "HTTP/1.1 "
+// (curl, HTTP clients, error pages), and the Hadoop ABFS driver's
+// 'Operation failed: "<message>", 403, GET, <url>'.
+func namedStatus(t string) int {
+	for _, n := range statusNames {
+		if i := strings.Index(t, n.name); i >= 0 {
+			d := t[i+len(n.name):]
+			if len(d) >= 6 && d[0] == ' ' && d[1] == '(' && d[5] == ')' && statusAt(d[2:5]) == n.code {
+				return n.code
+			}
+		}
+	}
+	for _, r := range statusPhrases {
+		for i := 0; ; {
+			j := strings.Index(t[i:], r.phrase)
+			if j < 0 {
+				break
+			}
+			k := i + j // the space before the phrase
+			i = k + len(r.phrase)
+			if k < 3 || statusAt(t[k-3:k]) != r.code {
+				continue
+			}
+			if p := k - 3; p == 0 || t[p-1] == '\n' || strings.HasSuffix(t[:p], "HTTP/1.1 ") || strings.HasSuffix(t[:p], "HTTP/2 ") {
+				if e := i; e == len(t) || t[e] == '\n' || t[e] == ' ' || t[e] == '\r' {
+					return r.code
+				}
+			}
+		}
+	}
+	if i := strings.Index(t, `Operation failed: "`); i >= 0 {
+		v := t[i+len(`Operation failed: "`):]
+		if e := strings.Index(v[:min(len(v), 600)], `", `); e >= 0 {
+			d := v[e+3:]
+			if len(d) > 4 && (d[0] == '4' || d[0] == '5') && isDigit(d[1]) && isDigit(d[2]) && d[3] == ',' {
+				n, _ := strconv.Atoi(d[:3])
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// statusAt returns the number three digits spell, or 0.
+func statusAt(d string) int {
+	if len(d) != 3 || !isDigit(d[0]) || !isDigit(d[1]) || !isDigit(d[2]) {
+		return 0
+	}
+	return int(d[0]-'0')*100 + int(d[1]-'0')*10 + int(d[2]-'0')
+}
+
+// statusPhrases are the reason phrases of failed HTTP responses, after
+// their status and a space.
+var statusPhrases = []struct {
+	phrase string
+	code   int
+}{
+	{" Bad Request", 400}, {" Unauthorized", 401}, {" Forbidden", 403}, {" Not Found", 404},
+	{" Too Many Requests", 429}, {" Internal Server Error", 500}, {" Bad Gateway", 502},
+	{" Service Unavailable", 503}, {" Gateway Timeout", 504},
 }
 
 // statusNames are .NET's HttpStatusCode names of failed responses.

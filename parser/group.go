@@ -26,6 +26,9 @@ type record struct {
 	// application-printed record merged into it.
 	printSig   string
 	printLines int64
+	// example: a mention whose head introduces a sample of output
+	// (isExampleIntro); the records that follow it at once are the sample.
+	example bool
 }
 
 // Redactor, when set, redacts secrets in record text before anything is
@@ -51,6 +54,10 @@ type grouper struct {
 	// named last (see noteIDs), and where.
 	ctxTenant, ctxClient []byte
 	ctxIDLine            int64
+	// The last line of a sample of output that documentation introduced
+	// (see record.example), or 0: a record that starts on the next line
+	// goes on with the sample.
+	sampleEnd int64
 }
 
 func (g *grouper) empty() bool   { return len(g.cluster) == 0 }
@@ -74,8 +81,19 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 	if debugRecords {
 		fmt.Fprintf(os.Stderr, "record %d-%d strength=%d chain=%v cred=%s codes=%v trace=%s sig=%.60q\n", line, r.lastLine, r.strength, r.chain, r.f.Credential, r.f.AADSTS, r.f.TraceID, r.sig)
 	}
+	if g.sampleEnd > 0 {
+		if line == g.sampleEnd+1 && r.strength != success {
+			// The sample goes on: what it shows is no failure of this log.
+			g.sampleEnd = line + int64(recordLines(raw)) - 1
+			return
+		}
+		g.sampleEnd = 0
+	}
 	switch r.strength {
 	case mention:
+		if r.example {
+			g.sampleEnd = line + int64(recordLines(raw)) - 1
+		}
 		return
 	case success:
 		// A chain that went on to succeed: its members' quiet failures were
@@ -676,6 +694,9 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 		st = mention // "AADSTS error descriptions": the word, no code
 	}
 	if st == mention || st == success {
+		if st == mention && isExampleIntro(head) {
+			return &record{strength: st, example: true}
+		}
 		return &record{strength: st}
 	}
 	nl := bytes.Count(raw, nlByte)
@@ -755,6 +776,15 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 		r.printSig, r.printLines = r.sig, r.lastLine-line+1
 	}
 	return r
+}
+
+// recordLines returns how many lines raw holds.
+func recordLines(raw []byte) int {
+	n := bytes.Count(raw, nlByte)
+	if len(raw) > 0 && raw[len(raw)-1] != '\n' {
+		n++
+	}
+	return n
 }
 
 // onlyBareAADSTS reports a record whose only trigger word is "AADSTS"
@@ -915,6 +945,9 @@ func summaryLine(t string, f *Finding) string {
 		if l == "" || isDashes([]byte(l)) || strings.HasPrefix(l, "Traceback") || strings.HasPrefix(l, "File \"") || strings.HasPrefix(l, "at ") ||
 			strings.HasPrefix(l, "raise ") {
 			continue
+		}
+		if l[0] == '"' && (l[len(l)-1] == '{' || l[len(l)-1] == '[') {
+			continue // a JSON key opening an object ("error": {): no sentence
 		}
 		for _, p := range []string{"authentication failed", "Authentication failed", "failed to", "unavailable", "Error:", "Exception:", "ERROR", "AADSTS", "does not have authorization", "not found", "timed out", "Please run", "failed", "error"} {
 			if strings.Contains(l, p) {

@@ -24,7 +24,7 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 	for n := 0; n < maxRecordLines && start > floor; n++ {
 		line := buf[start:lineEnd(buf, start)]
 		l := stripPrefix(line)
-		headers, request, desc, body := false, false, false, false
+		headers, request, desc, body, wrap := false, false, false, false, false
 		if !isContinuation(l) {
 			// Four heads that continue a particular line above; each is
 			// told by one byte first (this runs on every trigger hit).
@@ -38,7 +38,13 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 				body = true
 			}
 			if !headers && !request && !desc && !body {
-				break
+				// The rest of a line a console broke at a space: its
+				// head is above (see wrapped). Told by its first word
+				// first.
+				if !wrapHead(l) {
+					break
+				}
+				wrap = true
 			}
 		}
 		prev := lastNewline(buf[max(floor, start-MaxBack) : start-1])
@@ -57,7 +63,8 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		if len(trimSpace(stripPrefix(buf[ps:max(ps, start-1)]))) == 0 {
 			break // a blank line above: the record starts here
 		}
-		if headers && !bytes.Contains(buf[ps:start-1], responseStatusEvent) ||
+		if wrap && !wrapped(buf[ps:start-1], l) ||
+			headers && !bytes.Contains(buf[ps:start-1], responseStatusEvent) ||
 			request && !bytes.Contains(buf[ps:start-1], tokenRequestEvent) ||
 			desc && !isOAuthError(trimSpace(stripPrefix(buf[ps:start-1]))) ||
 			body && !announcesBody(trimSpace(stripPrefix(buf[ps:start-1]))) {
@@ -69,7 +76,30 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		if isRequestLine(l) && !announcesRequest(buf[ps:start-1]) {
 			break
 		}
+		// Likewise azcore's "RESPONSE 401 ..." line, printed without its
+		// request line by some tools (kubelogin, azd): it continues the
+		// request, the dashes under it or a line that announces the error,
+		// not a command line or an unrelated log event above it.
+		if len(l) > 9 && l[0] == 'R' && bytes.HasPrefix(l, []byte("RESPONSE ")) && !announcesResponse(buf[ps:start-1]) {
+			break
+		}
 		start = ps
+	}
+	if start-floor > 4 && buf[start] == '{' && start+1 < len(buf) && (buf[start+1] == '\n' || buf[start+1] == '\r') {
+		start = bodyAfterStatus(buf, start, floor)
+	}
+	if start-floor > 14 && (buf[start-2] == '\n' || buf[start-2] == '\r' && buf[start-3] == '\n') {
+		// A blank line above: documentation may introduce the sample
+		// below it ("Consider the following error message:", "").
+		b := start - 1 // the blank line's start
+		if buf[start-2] == '\r' {
+			b--
+		}
+		if ps := prevLineStart(buf, b, floor); ps >= 0 {
+			if l := trimSpace(stripPrefix(buf[ps : b-1])); len(l) > 12 && l[len(l)-1] == ':' && isExampleIntro(string(l)) {
+				start = ps
+			}
+		}
 	}
 	// exchangeBefore, its quick test written out here (this runs on every
 	// trigger hit).
@@ -82,6 +112,46 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		}
 	}
 	return start, false
+}
+
+// bodyAfterStatus returns where the HTTP response whose body starts at
+// start (a line holding only "{") begins, when its status line, its headers
+// and the blank line that ends them are printed above it, as raw HTTP dumps
+// and error pages show a response ("403 Forbidden", "", "{"); else start.
+func bodyAfterStatus(buf []byte, start, floor int) int {
+	if e := lineEnd(buf, start); len(trimSpace(buf[start:e])) != 1 {
+		return start
+	}
+	b := prevLineStart(buf, start, floor) // the blank line
+	if b < 0 || len(trimSpace(stripPrefix(buf[b:start-1]))) != 0 {
+		return start
+	}
+	for s, n := b, 0; n < 30; n++ {
+		ps := prevLineStart(buf, s, floor)
+		if ps < 0 {
+			return start
+		}
+		l := trimSpace(stripPrefix(buf[ps : s-1]))
+		if statusLine(l) {
+			return ps
+		}
+		if i := bytes.IndexByte(l, ':'); i <= 0 || !isToken(l[:i]) {
+			return start // not a header
+		}
+		s = ps
+	}
+	return start
+}
+
+// statusLine reports an HTTP status line of a failed response: "HTTP/1.1
+// 403 Forbidden", or "403 Forbidden" as error pages print it.
+func statusLine(l []byte) bool {
+	if bytes.HasPrefix(l, []byte("HTTP/")) {
+		if i := bytes.IndexByte(l, ' '); i > 0 {
+			l = l[i+1:]
+		}
+	}
+	return len(l) > 4 && (l[0] == '4' || l[0] == '5') && isDigit(l[1]) && isDigit(l[2]) && l[3] == ' ' && l[4] >= 'A' && l[4] <= 'Z'
 }
 
 // maxExchangeLines bounds how many lines of an HTTP response log
@@ -321,6 +391,14 @@ func announcesRequest(prev []byte) bool {
 	p := trimSpace(stripPrefix(prev))
 	return bytes.Contains(p, []byte("authentication failed")) || bytes.HasSuffix(p, []byte(":")) ||
 		bytes.HasSuffix(p, []byte("failed."))
+}
+
+// announcesResponse reports a line after which azcore's "RESPONSE <status>"
+// line belongs to the same error: its request line, the dashes between
+// them, or a line that announces the error.
+func announcesResponse(prev []byte) bool {
+	p := trimSpace(stripPrefix(prev))
+	return isDashes(p) || isRequestLine(p) || announcesRequest(prev)
 }
 
 // lastNewline is bytes.LastIndexByte(b, '\n'), eight bytes at a time (the
@@ -612,6 +690,13 @@ func (st *recState) observe(line, stripped []byte) {
 		// "[Warning] Azure-Core: Error response [<id>] 401 Unauthorized (00.3s)"
 		st.coreHeaders = bytes.Contains(l, []byte("esponse [")) || bytes.Contains(l, []byte("Request ["))
 	}
+	if n := len(l); n > 3 && l[n-1] == '{' && (l[n-2] == ':' || l[n-2] == ' ' && l[n-3] == ':') {
+		// A message that goes on with a body it introduces ("Error
+		// response received from the server: InternalError - :{", then
+		// the body's lines, unindented, up to its "}"): MSAL.NET's
+		// managed identity error, "Headers: {" dumps.
+		st.depth++
+	}
 	if len(l) > 0 && len(l) <= 2 {
 		switch l[0] {
 		case '{', '[':
@@ -742,8 +827,24 @@ func wrapped(prev, l []byte) bool {
 	return i < len(l) && (l[i] == ' ' || l[i] == '.' || l[i] == ',')
 }
 
+// wrapHead reports a line that may be the rest of a line above that a
+// console wrapped: it starts with a lower-case word followed by a space, a
+// period or a comma (not a logger's "name:" or "level:" head). Only then
+// does recordStart look at the line above (wrapped).
+func wrapHead(l []byte) bool {
+	if len(l) < 2 || l[0] < 'a' || l[0] > 'z' {
+		return false
+	}
+	i := 1
+	for i < len(l) && l[i] >= 'a' && l[i] <= 'z' {
+		i++
+	}
+	// (A sentence's period, not a host name's: "github.com/...".)
+	return i < len(l) && (l[i] == ' ' || l[i] == ',' || l[i] == '.' && (i+1 == len(l) || l[i+1] == ' '))
+}
+
 // maxConsoleWidth bounds the width of the consoles wrapped assumes.
-const maxConsoleWidth = 250
+const maxConsoleWidth = 280
 
 // psQuoteOpen reports a record whose first line opens the quoted message of
 // PowerShell's MethodInvocationException (`Exception calling "Invoke" with
@@ -907,6 +1008,14 @@ var continuationPrefixes = [][]byte{
 	// access token. Scopes: [...] ParentRequestId: ..."), then its
 	// exception on the next line.
 	[]byte("Exception: "),
+	// The rest of an ARM error as Azure PowerShell's error record prints it
+	// ("ErrorCode: X", "ErrorMessage: ...", "ErrorTarget:", "StatusCode:",
+	// "ReasonPhrase: Forbidden", "OperationID : <id>").
+	[]byte("ErrorMessage:"), []byte("ErrorTarget:"), []byte("ReasonPhrase:"), []byte("OperationID :"),
+	// The Hadoop ABFS driver's AbfsRestOperationException message: the
+	// request line, then "StatusCode=403", "StatusDescription=...",
+	// "ErrorCode=...", "ErrorMessage=...".
+	[]byte("StatusCode="), []byte("StatusDescription="), []byte("ErrorCode="), []byte("ErrorMessage="),
 }
 
 // isContinuation reports whether a line, by its own shape, continues the
