@@ -21,6 +21,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -88,6 +89,30 @@ var freqTab = func() (t [256]float64) {
 		t[c] = freqOf(byte(c))
 	}
 	return t
+}()
+
+// commonLogText holds words that fill authentication logs, where the
+// byte frequencies make an uppercase run look rare ("Auth", "Cred"): no
+// fingerprint is moved onto one of their four-byte runs.
+const commonLogText = "Authentication Authorization authentication authorization Credential credential " +
+	"Request Response request response Identity identity Microsoft Exception exception Error error " +
+	"Failed failed Information Warning Debug Status Content-Type User-Agent application/json https:// " +
+	"Connection connection Token token Client client"
+
+// freqRow[h] and freqCol[l] sum freq over the bytes with high nibble h, or
+// low nibble l: all of them, and the lowercase letters among them.
+var freqRow, freqCol = func() (row, col [16][2]float64) {
+	for c := range 256 {
+		f, fl := freqTab[c], 0.0
+		if c >= 'a' && c <= 'z' {
+			fl = f
+		}
+		row[c>>4][0] += f
+		row[c>>4][1] += fl
+		col[c&15][0] += f
+		col[c&15][1] += fl
+	}
+	return row, col
 }()
 
 // freqOf is a rough probability of byte c in log text: spaces, lowercase
@@ -163,6 +188,26 @@ func (s *Set) assign() {
 			// with each low nibble in lo (few of each, but for a short
 			// word's "any byte").
 			p, pl := 0.0, 0.0
+			switch {
+			case b.lo[j] == 0xffff: // any low nibble (a short word): whole rows
+				for hs := b.hi[j]; hs != 0; hs &= hs - 1 {
+					h := bits.TrailingZeros16(hs)
+					p += freqRow[h][0]
+					pl += freqRow[h][1]
+				}
+				all *= p
+				lower *= pl
+				continue
+			case b.hi[j] == 0xffff: // any high nibble: whole columns
+				for ls := b.lo[j]; ls != 0; ls &= ls - 1 {
+					l := bits.TrailingZeros16(ls)
+					p += freqCol[l][0]
+					pl += freqCol[l][1]
+				}
+				all *= p
+				lower *= pl
+				continue
+			}
 			for hs := b.hi[j]; hs != 0; hs &= hs - 1 {
 				h := bits.TrailingZeros16(hs)
 				for ls := b.lo[j]; ls != 0; ls &= ls - 1 {
@@ -207,6 +252,71 @@ func (s *Set) assign() {
 		}
 		bs[best] = add(bs[best], s.words[k], s.fp[k])
 		s.buckets[best] = append(s.buckets[best], k)
+	}
+	// Then improve on the greedy choice: move one word at a time to another
+	// bucket, or give it another fingerprint, while that lowers the sum of
+	// the buckets' rates; a few rounds settle it.
+	of := make([]int, len(s.words))
+	for b, ks := range s.buckets {
+		for _, k := range ks {
+			of[k] = b
+		}
+	}
+	build := func(b, skip int) bucket {
+		var x bucket
+		for _, k := range s.buckets[b] {
+			if k != skip {
+				x = add(x, s.words[k], s.fp[k])
+			}
+		}
+		return x
+	}
+	for round := 0; round < 8; round++ {
+		moved := false
+		for k, w := range s.words {
+			from := of[k]
+			rest := build(from, k)
+			var now [8]float64 // each bucket's rate without k
+			for to := range bs {
+				if to == from {
+					now[to] = rate(rest)
+				} else {
+					now[to] = rate(bs[to])
+				}
+			}
+			base := rate(bs[from]) - now[from] // what k costs where it is
+			bestTo, bestO, bestGain := -1, 0, 1e-12*base
+			for o := 0; o+fpLen <= len(w) || o == 0; o++ {
+				if o != s.fp[k] && o+fpLen <= len(w) && strings.Contains(commonLogText, string(w[o:o+fpLen])) {
+					continue // the frequency model does not know these are common
+				}
+				for to := range bs {
+					x := bs[to]
+					if to == from {
+						x = rest
+					}
+					c := rate(add(x, w, o)) - now[to]
+					if g := base - c; g > bestGain {
+						bestTo, bestO, bestGain = to, o, g
+					}
+				}
+			}
+			if bestTo < 0 {
+				continue
+			}
+			s.fp[k] = bestO
+			if bestTo != from {
+				s.buckets[from] = slices.DeleteFunc(s.buckets[from], func(x int) bool { return x == k })
+				s.buckets[bestTo] = append(s.buckets[bestTo], k)
+				of[k] = bestTo
+			}
+			bs[from] = build(from, -1)
+			bs[bestTo] = build(bestTo, -1)
+			moved = true
+		}
+		if !moved {
+			break
+		}
 	}
 	for b := range bs {
 		slices.Sort(s.buckets[b])

@@ -2,11 +2,14 @@ package multi
 
 import (
 	"bytes"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"slices"
 	"testing"
+
+	"github.com/azlogscan/azlogscan/benchmarks/loggen"
 )
 
 var testWords = [][]byte{
@@ -14,11 +17,17 @@ var testWords = [][]byte{
 	[]byte("az login"), []byte("Connect-AzAccount"), []byte("dentity not found"), []byte("auth login"),
 }
 
+// triggerWords are parser's triggers at the time of writing (21 words).
+var triggerWords = words("AADSTS", "redential", "uthoriz", "IMDS", "anaged ", "az login", "Connect-AzAccount",
+	"dentity not found", "auth login", "alServiceException", "MsalUiRequired", "cquire token", "AuthenticationToken",
+	"access policy", "RBAC permissions", "MsalInteractionRequired", "retrieve access token", "ogin failed with",
+	"msi_token", "OIDC Discovery", "typically be in a format")
+
 // secretWords are parser/redact's triggers at the time of writing: many
 // words, some of two bytes, several sharing letters in other cases.
 var secretWords = words("yJ", "Q~", "_secret", "Secret", "SECRET", "word", "wd", "WORD", "WD", "_token",
 	"Token", "_TOKEN", "_assertion", "Assertion", "_ASSERTION", "&sig", "?sig", ";sig", "%26sig",
-	"uthorization", "UTHORIZATION", "y-h", "y-H", "y_h", "Y-H", "Y_H", "Key", "key", "KEY")
+	"uthorization", "UTHORIZATION", "y-h", "y-H", "y_h", "Y-H", "Y_H", "Key", "key", "KEY", `\u0026sig`)
 
 func words(ws ...string) [][]byte {
 	out := make([][]byte, len(ws))
@@ -49,7 +58,7 @@ func TestIndex(t *testing.T) {
 }
 
 func testIndex(t *testing.T) {
-	sets := [][][]byte{testWords, secretWords, words("yJ", "Q~"), words("ab"), words("aa", "aaa", "ba"),
+	sets := [][][]byte{testWords, triggerWords, secretWords, words("yJ", "Q~"), words("ab"), words("aa", "aaa", "ba"),
 		words("Secret", "secret", "SECRET", "Secrets")}
 	for _, words := range sets {
 		s := New(words)
@@ -151,7 +160,7 @@ func TestAppendPair(t *testing.T) {
 	}
 	defer func(v bool) { useAVX512 = v }(useAVX512)
 	useAVX512 = false // AppendPair leaves AVX-512 machines to AppendAll
-	pairs := [][2][][]byte{{testWords, secretWords}, {secretWords, testWords}, {words("yJ", "Q~"), words("ab")},
+	pairs := [][2][][]byte{{triggerWords, secretWords}, {secretWords, testWords}, {words("yJ", "Q~"), words("ab")},
 		{words("aa", "aaa", "ba"), words("Secret", "secret", "SECRET", "Secrets")}}
 	all := func(s *Set, buf []byte) (want []Match) {
 		for p := 0; ; p++ {
@@ -191,5 +200,39 @@ func TestAppendPair(t *testing.T) {
 				t.Fatalf("iter %d, n %d: B = %v, want %v", iter, n, gb, wb)
 			}
 		}
+	}
+}
+
+// BenchmarkAppendPair searches 32 MiB of generated mixed log (the
+// benchmarks' generator) for two word lists at once, in 512 KiB blocks as
+// the scanner's workers do, and reports the Teddy candidates per MiB of each
+// list: what the bucket assignment leaves to verify.
+func BenchmarkAppendPair(b *testing.B) {
+	buf, _ := loggen.Bytes(loggen.Config{Seed: 1, Size: 32 << 20})
+	a, s := New(triggerWords), New(secretWords)
+	cands := func(set *Set) float64 {
+		var out [64]byte
+		n := 0
+		for p := 0; p < len(buf); {
+			q, mask, width := set.kernel(buf, p, len(buf), &out)
+			if mask == 0 {
+				break
+			}
+			n += bits.OnesCount64(mask)
+			p = q + width
+		}
+		return float64(n) / float64(len(buf)>>20)
+	}
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	var da, db []Match
+	for b.Loop() {
+		for i := 0; i < len(buf); i += 512 << 10 {
+			da, db = AppendPair(a, s, da[:0], db[:0], buf[i:min(len(buf), i+512<<10)])
+		}
+	}
+	if useAVX2 {
+		b.ReportMetric(cands(a), "candA/MiB")
+		b.ReportMetric(cands(s), "candB/MiB")
 	}
 }
