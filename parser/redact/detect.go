@@ -521,10 +521,32 @@ func entraSecret(hits []Hit, src []byte, s int) []Hit {
 		e++
 	}
 	n := e - (s + 2)
-	if n < 31 || n > 34 || e < len(src) && (isSecretChar(src[e]) || src[e] == '+' || src[e] == '/') {
+	if n < 31 || n > 34 || e < len(src) && (isSecretChar(src[e]) || src[e] == '+' || src[e] == '/') || nextToPlaceholder(src, start, e) {
 		return hits
 	}
 	return addHit(hits, src, KindClientSecret, start, e)
+}
+
+// placeholderBack is how far before a run nextToPlaceholder reads: the
+// longest placeholder, "[REDACTED:" and a kind.
+const placeholderBack = 48
+
+// nextToPlaceholder reports whether the run src[start:end] touches one of
+// our own placeholders ("[REDACTED:jwt]") right before or after it. In the
+// text before redaction the run went on into what the placeholder replaced,
+// so its length there is unknown: taking it would make a second redaction
+// find what the first did not (FuzzRedact: "0000Q~<31 chars>.eyJ..." became
+// "0000Q~<31 chars>.[REDACTED:jwt]", an Entra secret's shape).
+func nextToPlaceholder(src []byte, start, end int) bool {
+	if bytes.HasPrefix(src[end:], []byte("[REDACTED:")) {
+		return true
+	}
+	if start == 0 || src[start-1] != ']' {
+		return false
+	}
+	lo := max(0, start-1-placeholderBack)
+	i := bytes.LastIndex(src[lo:start-1], []byte("[REDACTED:"))
+	return i >= 0 && bytes.IndexByte(src[lo+i:start-1], ']') < 0
 }
 
 // sas: a trigger ("&sig", "?sig", ";sig", "%26sig", "\u0026sig") at s; the value of sig= in a URL.

@@ -141,11 +141,12 @@ func mayHit(src []byte, p int, t *trigger, le *lineEnd) bool {
 		// entraSecret wants a digit before "Q~", then reads back to p-5
 		// (start < 0, start > 0 guard it) and forward over secret bytes, and
 		// tests src[e] against secret bytes, '+' and '/': '\n' is none of
-		// them, as the line end is none.
+		// them, as the line end is none. nextToPlaceholder reads on from e
+		// (no '\n' in a placeholder) and back from p-5 within the line.
 		if p == 0 || !isDigit(src[p-1]) {
 			return false
 		}
-		lo := windowStart(src, p, 8)
+		lo := windowStart(src, p, 8+placeholderBack) // nextToPlaceholder reads back from p-5
 		return len(entraSecret(probe[:0], src[lo:], p-lo)) > 0
 	case detSAS:
 		// sas reads forward only: separator and its `j+1 < len`, `j+2 < len`
