@@ -24,9 +24,9 @@ trap 'bash .ci/zinc.sh stop >/dev/null 2>&1 || true' EXIT
 echo "== go test ./..."
 go test -count=1 ./...
 
-echo "== go test -tags isal (the ISA-L gzip decoder: cgo and libisal-dev)"
-dpkg -s libisal-dev >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libisal-dev >/dev/null; }
-go test -count=1 -tags isal ./parser/decode ./cmd/azlogscan
+echo "== go test -tags isal,libzstd (the ISA-L gzip and libzstd decoders: cgo, libisal-dev, libzstd-dev; zstd for the tests)"
+dpkg -s libisal-dev libzstd-dev zstd >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libisal-dev libzstd-dev zstd >/dev/null; }
+go test -count=1 -tags isal,libzstd ./parser/decode ./cmd/azlogscan
 
 echo "== fuzz (${FUZZTIME} each)"
 go test -run '^$' -fuzz '^FuzzScanner$' -fuzztime "$FUZZTIME" ./parser/

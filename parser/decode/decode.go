@@ -25,7 +25,6 @@ import (
 	"io"
 
 	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 )
 
 // Format is the encoding of a stream, as told by its first bytes.
@@ -82,12 +81,14 @@ func (e *Error) Unwrap() []error {
 type Options struct {
 	// ZstdConcurrency is the number of zstd blocks decoded ahead in other goroutines.
 	// 0 means DefaultZstdConcurrency; 1 means synchronous decoding (no goroutines).
+	// Ignored by libzstd (-tags libzstd), which always decodes synchronously.
 	ZstdConcurrency int
 	// ZstdMaxWindow refuses zstd frames whose window is larger (memory bound on hostile input).
 	// 0 means DefaultZstdMaxWindow.
 	ZstdMaxWindow uint64
-	// BufferSize is the read size used on the compressed input (gzip reads through a buffer
-	// of this size; plain input is never buffered). 0 means DefaultBufferSize.
+	// BufferSize is the read size used on the compressed input (gzip, and zstd with -tags
+	// libzstd, read through a buffer of this size; plain input is never buffered). 0 means
+	// DefaultBufferSize.
 	BufferSize int
 }
 
@@ -144,15 +145,11 @@ func OpenWith(r io.Reader, o Options) (io.ReadCloser, Format, error) {
 	case Gzip:
 		d.dec, d.close = newGzipReader(src, o.BufferSize) // gzip_go.go, or isal.go with -tags isal
 	case Zstd:
-		zr, err := zstd.NewReader(src,
-			zstd.WithDecoderConcurrency(o.ZstdConcurrency),
-			zstd.WithDecoderMaxWindow(o.ZstdMaxWindow),
-			zstd.WithDecoderLowmem(true))
+		var err error
+		d.dec, d.close, err = newZstdReader(src, o) // zstd_go.go, or libzstd.go with -tags libzstd
 		if err != nil {
 			return nil, Zstd, err
 		}
-		d.dec = zr
-		d.close = zr.Close
 	}
 	return d, format, nil
 }
