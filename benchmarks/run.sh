@@ -12,12 +12,15 @@
 # hyperfine. The log is reused while its truth file matches the generator's
 # version, size and seed.
 #
+# With libisal-dev and libzstd-dev installed, a second build (go build -tags
+# isal,libzstd: the ISA-L and libzstd decoders) gets its own .gz and .zst rows.
+#
 # Exit status: 0 when every check passed; 1 when azlogscan's findings total
 # differs from the truth (or a baseline counted wrong); 2 on a setup error
 # (missing tool, build failure).
 set -euo pipefail
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
 QUICK=0
 BASELINES_ONLY=0
@@ -73,6 +76,18 @@ if [ "$BASELINES_ONLY" = 0 ]; then
 	if ! (cd "$ROOT" && go build -o "$AZ" ./cmd/azlogscan); then
 		die "building ./cmd/azlogscan failed (use --baselines-only to measure the baselines alone)"
 	fi
+fi
+# The C decoders (go build -tags isal,libzstd: ISA-L for gzip, libzstd for
+# zstd) where libisal-dev and libzstd-dev are installed: their own .gz and
+# .zst rows, next to the default build's.
+AZI=""
+if [ "$BASELINES_ONLY" = 0 ] && [ -f /usr/include/isa-l/igzip_lib.h ] && [ -f /usr/include/zstd.h ]; then
+	echo "building azlogscan -tags isal,libzstd..." >&2
+	(cd "$ROOT" && go build -tags isal,libzstd -o "$BENCH_DIR/azlogscan-c" ./cmd/azlogscan) ||
+		die "building ./cmd/azlogscan with -tags isal,libzstd failed"
+	AZI="$BENCH_DIR/azlogscan-c"
+else
+	echo "no libisal-dev or libzstd-dev (apt-get install -y libisal-dev libzstd-dev): no -tags isal,libzstd rows" >&2
 fi
 
 # --- the log, its truth, its compressed copies --------------------------------
@@ -150,6 +165,8 @@ O=$(q "$OUT")
 # azlogscan exits 1 when it reported findings (as grep does on a match)
 A="azl"
 AZL="azl() { $(q "$AZ") \"\$@\" || [ \$? -eq 1 ]; }; "
+C="azc"
+AZC="azc() { $(q "${AZI:-false}") \"\$@\" || [ \$? -eq 1 ]; }; "
 
 measure "cat FILE > /dev/null" plain "cat $L > /dev/null"
 measure "cat FILE | cat > /dev/null" plain "cat $L | cat > /dev/null"
@@ -171,12 +188,22 @@ if [ "$BASELINES_ONLY" = 0 ]; then
 	measure "azlogscan FILE.gz" gz "$AZL$A $L.gz > $O"
 	"$AZ" --summary --format json "$LOG.gz" >"$OUT" || [ $? -eq 1 ]
 	check "azlogscan --summary findings (.gz)" "$(jget .findings "$OUT")" "$FINDINGS"
+	if [ -n "$AZI" ]; then
+		measure "azlogscan FILE.gz (-tags isal,libzstd)" gz "$AZC$C $L.gz > $O"
+		"$AZI" --summary --format json "$LOG.gz" >"$OUT" || [ $? -eq 1 ]
+		check "azlogscan -tags isal,libzstd --summary findings (.gz)" "$(jget .findings "$OUT")" "$FINDINGS"
+	fi
 fi
 measure "zstd -dc FILE.zst > /dev/null" zst:base "zstd -dc $L.zst > /dev/null"
 if [ "$BASELINES_ONLY" = 0 ]; then
 	measure "azlogscan FILE.zst" zst "$AZL$A $L.zst > $O"
 	"$AZ" --summary --format json "$LOG.zst" >"$OUT" || [ $? -eq 1 ]
 	check "azlogscan --summary findings (.zst)" "$(jget .findings "$OUT")" "$FINDINGS"
+	if [ -n "$AZI" ]; then
+		measure "azlogscan FILE.zst (-tags isal,libzstd)" zst "$AZC$C $L.zst > $O"
+		"$AZI" --summary --format json "$LOG.zst" >"$OUT" || [ $? -eq 1 ]
+		check "azlogscan -tags isal,libzstd --summary findings (.zst)" "$(jget .findings "$OUT")" "$FINDINGS"
+	fi
 fi
 rm -f "$OUT" "$BENCH_DIR/hf.json" "$BENCH_DIR/hf.err" "$BENCH_DIR/rss"
 
@@ -185,6 +212,10 @@ mib() { awk -v b="$1" 'BEGIN{printf "%.0f", b/1048576}'; }
 echo
 echo "azlogscan benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' | sed 's/ *$//')), Linux $(uname -r), load average before the run $LOAD0, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
+if [ "$BASELINES_ONLY" = 0 ]; then
+	echo "Builds: \`$("$AZ" --version | tail -1)\`$([ -n "$AZI" ] && echo "; with -tags isal,libzstd: \`$("$AZI" --version | tail -1)\`")."
+	echo
+fi
 echo "Log: $(mib "$BYTES") MiB ($BYTES bytes, $(jget .lines "$TRUTH") lines, $FINDINGS failure records, seed $SEED), .gz $(mib "$(stat -c %s "$LOG.gz")") MiB (pigz -6), .zst $(mib "$(stat -c %s "$LOG.zst")") MiB (zstd -3). Page cache warm; median of $RUNS runs$([ -n "$HYPERFINE" ] && echo " (hyperfine, 1 warm-up)"); MB/s = decompressed log bytes / wall time."
 echo
 echo "| command | MB/s | ratio | baseline | peak RSS MiB | median s |"

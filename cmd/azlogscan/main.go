@@ -127,7 +127,7 @@ func newFlagSet(o *options, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.esInsecure, "es-insecure-skip-verify", false, "do not verify the Elasticsearch TLS certificate (testing only)")
 	fs.StringVar(&o.esDeadLetter, "es-dead-letter", "azlogscan-dead-letter.jsonl", "JSON Lines `file` for findings Elasticsearch refused (created only if needed)")
 	fs.BoolVar(&o.stdoutToo, "stdout", false, "with Elasticsearch, also write findings to stdout")
-	fs.BoolVar(&o.version, "version", false, "print the version, the gzip decoder and the search kernel, and exit")
+	fs.BoolVar(&o.version, "version", false, "print the version, the gzip and zstd decoders and the search kernel, and exit")
 	return fs
 }
 

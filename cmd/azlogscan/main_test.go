@@ -399,7 +399,7 @@ func TestHelp(t *testing.T) {
 // and the search kernel in use, on stdout, exit 0.
 func TestVersion(t *testing.T) {
 	out, errOut, code := azlogscan(t, nil, "--version")
-	for _, want := range []string{"azlogscan ", runtime.Version(), "gzip decoder: " + decode.GzipDecoder, "search kernel: " + parser.SearchKernel()} {
+	for _, want := range []string{"azlogscan ", runtime.Version(), "gzip decoder: " + decode.GzipDecoder, "zstd decoder: " + decode.ZstdDecoder, "search kernel: " + parser.SearchKernel()} {
 		if !strings.Contains(out, want) {
 			t.Errorf("--version: %q lacks %q", out, want)
 		}

@@ -12,8 +12,8 @@ import (
 
 // printVersion writes what a bug report or a benchmark needs to know about
 // this binary: its version (module version, or the commit it was built
-// from), the Go release, and the parts chosen at build time (gzip decoder:
-// -tags isal) and at run time (search kernel).
+// from), the Go release, and the parts chosen at build time (decoders:
+// -tags isal, libzstd) and at run time (search kernel).
 func printVersion(w io.Writer) {
 	version, commit, modified := "devel", "", false
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -39,5 +39,5 @@ func printVersion(w io.Writer) {
 		commit = ", commit " + commit
 	}
 	fmt.Fprintf(w, "azlogscan %s (%s%s, %s/%s)\n", version, runtime.Version(), commit, runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(w, "gzip decoder: %s; search kernel: %s\n", decode.GzipDecoder, parser.SearchKernel())
+	fmt.Fprintf(w, "gzip decoder: %s; zstd decoder: %s; search kernel: %s\n", decode.GzipDecoder, decode.ZstdDecoder, parser.SearchKernel())
 }
