@@ -152,6 +152,9 @@ var signalSet = func() *phraseSet {
 
 func signals(t string, creds []string) []string {
 	var out []string
+	// A phrase a console broke over two lines ("No accounts were found in
+	// the" / "cache.") is read as the line above with its rest.
+	t = unwrapLines(t)
 	found := signalSet.present(t)
 	for i, p := range signalPhrases {
 		if found.has(i) {
@@ -195,8 +198,8 @@ func signals(t string, creds []string) []string {
 		out = addUnique(out, "managed-identity-unexpected-response")
 	}
 	if strings.Contains(t, "169.254.169.254") && (strings.Contains(t, "timeout") || strings.Contains(t, "Timeout") || strings.Contains(t, "timed out") ||
-		strings.Contains(t, "unreachable") || strings.Contains(t, "no route to host") || strings.Contains(t, "deadline exceeded") ||
-		strings.Contains(t, "onnection refused")) {
+		strings.Contains(t, "unreachable") || strings.Contains(t, "no route to host") || strings.Contains(t, "No route to host") ||
+		strings.Contains(t, "deadline exceeded") || strings.Contains(t, "onnection refused") || strings.Contains(t, "Failed to establish a new connection")) {
 		out = addUnique(out, "imds-unreachable")
 	}
 	// The generic managed identity signal yields to a precise one.
@@ -217,6 +220,45 @@ func signals(t string, creds []string) []string {
 		}
 	}
 	return out
+}
+
+// unwrapLines joins each line that a console (or a paste) broke off the
+// line above it (see wrapped) to that line with a space; t is returned as it
+// is when it holds none.
+func unwrapLines(t string) string {
+	b := unsafe.Slice(unsafe.StringData(t), len(t)) // read only
+	var out []byte
+	last, prev := 0, 0 // last: copied up to; prev: the line above's start
+	for p := 0; p < len(b); {
+		e := indexByte(b[p:], '\n')
+		if e < 0 {
+			break
+		}
+		next := p + e + 1
+		if next < len(b) && wrapped(b[prev:p+e], b[next:next+lineLen(b[next:])]) {
+			if out == nil {
+				out = make([]byte, 0, len(b))
+			}
+			out = append(out, b[last:p+e]...)
+			out = append(out, ' ')
+			last = next
+			p = next // the joined line is the line above for the next test
+			continue
+		}
+		prev, p = next, next
+	}
+	if out == nil {
+		return t
+	}
+	out = append(out, b[last:]...)
+	return unsafe.String(unsafe.SliceData(out), len(out)) // out is not written again
+}
+
+func lineLen(b []byte) int {
+	if e := indexByte(b, '\n'); e >= 0 {
+		return e
+	}
+	return len(b)
 }
 
 func remove(list []string, v string) []string {
@@ -316,6 +358,9 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 	if onlyInComments(t) {
 		return mention
 	}
+	if testCode(t) {
+		return mention
+	}
 	// A success line that also says "error" (e.g. "no error") stays a success
 	// when it carries no code and no failure verb.
 	if nCodes == 0 && !isChain {
@@ -397,6 +442,12 @@ func isLogEvent(head string) bool {
 		// The module of a raised exception's class, as a traceback's last
 		// line names it: an error, not a logger's name.
 		h = strings.ReplaceAll(h, "azure.identity._exceptions.", "")
+	}
+	if strings.Contains(h, "com.azure.identity.CredentialUnavailableException") || strings.Contains(h, "com.azure.identity.AuthenticationRequiredException") {
+		// Likewise the package of azure-identity's (Java) exception
+		// classes, as a stack trace's head prints it.
+		h = strings.ReplaceAll(strings.ReplaceAll(h, "com.azure.identity.CredentialUnavailableException", "CredentialUnavailableException"),
+			"com.azure.identity.AuthenticationRequiredException", "AuthenticationRequiredException")
 	}
 	for _, p := range []string{
 		"azure:identity:", "azure:core", ":azure.identity", "azure.identity.", "[Authentication]", "Authentication: ",
@@ -507,6 +558,119 @@ func onlyInComments(t string) bool {
 		seen = true
 	}
 	return seen
+}
+
+// assertStarts begin the assertion statements of test frameworks (xUnit
+// style, Node's assert, Jest/Chai/Go-style expect, Python's assert and
+// unittest, XCTest).
+var assertStarts = []string{
+	"Assert.", "assert.", "assert ", "assert(", "assertEquals(", "assertThat(", "assertThrows(", "self.assert",
+	"expect(", "Expect(", "XCTAssert", "require.",
+}
+
+// testCode reports a record that is test source code asserting an error
+// (a code listing or a diff of one): an AADSTS code or a failure word
+// appears only in assertion statements (their arguments, over several
+// lines, and the string literals they open) and in lines shaped as code
+// (ending with ";", "{", "}", "(" or ",", a try/catch/finally line, a
+// Python "with"/"def" block's head). A log's own lines are not statements.
+func testCode(t string) bool {
+	if !strings.Contains(t, "ssert") && !strings.Contains(t, "xpect(") {
+		return false
+	}
+	asserted := false
+	depth := 0         // open parentheses of an assertion's argument list
+	literal := byte(0) // the quote of a string literal open at the line's end (` or """)
+	for rest := t; rest != ""; {
+		l, r, _ := strings.Cut(rest, "\n")
+		rest = r
+		if len(l) > 0 && (l[0] == '+' || l[0] == '-') && !strings.HasPrefix(l, "--") && !strings.HasPrefix(l, "++") {
+			l = l[1:] // a diff line
+		}
+		l = strings.TrimSpace(l)
+		inside := depth > 0 || literal != 0
+		assertion := false
+		if !inside {
+			for _, a := range assertStarts {
+				if strings.HasPrefix(l, a) {
+					assertion, asserted = true, true
+					break
+				}
+			}
+		}
+		if inside || assertion {
+			literal, depth = scanCode(l, literal, depth)
+			if depth < 0 {
+				depth = 0
+			}
+			continue
+		}
+		if !reportsFailure(l) {
+			continue
+		}
+		if n := len(l); n > 0 && strings.IndexByte(";{}(,", l[n-1]) >= 0 {
+			continue
+		}
+		if strings.HasPrefix(l, "catch") || strings.HasPrefix(l, "try") || strings.HasPrefix(l, "finally") || strings.HasPrefix(l, "except ") {
+			continue
+		}
+		if strings.HasSuffix(l, ":") && (strings.HasPrefix(l, "with ") || strings.HasPrefix(l, "async with ") || strings.HasPrefix(l, "def ")) {
+			continue // a Python block's head: "with pytest.raises(ClientAuthenticationError):"
+		}
+		return false
+	}
+	return asserted
+}
+
+// reportsFailure reports a line with an AADSTS code or a failure word.
+func reportsFailure(l string) bool {
+	if strings.Contains(l, "AADSTS") {
+		return true
+	}
+	for _, p := range failurePhrases {
+		if strings.Contains(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanCode follows a line of code through its string literals and
+// parentheses: it returns the literal still open at its end (a backtick
+// template or a triple-quoted string, which may span lines) and the
+// parenthesis depth after it.
+func scanCode(l string, literal byte, depth int) (byte, int) {
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		switch {
+		case literal == '`':
+			if c == '`' {
+				literal = 0
+			}
+		case literal == '"':
+			if strings.HasPrefix(l[i:], `"""`) {
+				literal = 0
+				i += 2
+			}
+		case c == '`':
+			literal = '`'
+		case strings.HasPrefix(l[i:], `"""`):
+			literal = '"'
+			i += 2
+		case c == '"' || c == '\'':
+			// A literal on one line: skip to its end.
+			for i++; i < len(l) && l[i] != c; i++ {
+				if l[i] == '\\' {
+					i++
+				}
+			}
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		}
+	}
+	return literal, depth
 }
 
 // onlyHelpLink reports a record whose only "error" is in an error page link.
@@ -752,6 +916,13 @@ func headlessChain(t string) []ChainEntry {
 			l = l[i+len("CredentialUnavailableException: "):] // a stack trace's head
 		}
 		l = strings.TrimSpace(l)
+		if len(out) > 0 && strings.HasPrefix(l, "AADSTS") && len(findAADSTS(l, nil)) > 0 {
+			// A member whose message is Entra's error alone, without its
+			// name (IntelliJCredential, SharedTokenCacheCredential in
+			// azure-identity for Java): kept in its place, unnamed.
+			out = append(out, ChainEntry{Reason: clip(l, 400), AADSTS: findAADSTS(l, nil)})
+			continue
+		}
 		if !strings.Contains(l, "unavailable") && !strings.Contains(l, "not available") && !strings.Contains(l, "authentication failed") &&
 			!strings.HasPrefix(l, "Failed to read Vs Code credentials") && !strings.HasPrefix(l, "Unable to execute PowerShell") {
 			if len(out) >= 3 {

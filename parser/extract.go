@@ -366,6 +366,8 @@ var armErrors = []string{
 	"ForbiddenByPolicy", "AuthenticationFailed", "InvalidAuthenticationInfo", "AuthorizationFailure",
 	"MissingSubscriptionRegistration",
 	"Authorization_RequestDenied", // Microsoft Graph: "Insufficient privileges to complete the operation."
+	"NoAuthenticationInformation", // Storage: a request without credentials ("Server failed to authenticate the request")
+	"LocalAuthDisabled",           // Service Bus, Event Hubs: a SAS token sent to a namespace whose local auth is disabled
 }
 
 // errorCode returns the Entra error name, else an ARM/data-plane code.
@@ -385,6 +387,9 @@ func errorCode(t string) string {
 		return best
 	}
 	if c := msalErrorCode(t); c != "" {
+		return c
+	}
+	if c := msalJSErrorCode(t); c != "" {
 		return c
 	}
 	if i := strings.Index(t, "ERROR CODE: "); i >= 0 {
@@ -472,6 +477,47 @@ func msalErrorCode(t string) string {
 		}
 	}
 	return ""
+}
+
+// msalJSErrors are the error classes of MSAL.js (msal-common, msal-node,
+// msal-browser), whose message starts with their snake_case code:
+// "ClientAuthError: invalid_client_credential: Client credential ...",
+// "BrowserAuthError: interaction_in_progress: Interaction is ...".
+var msalJSErrors = []string{
+	"ClientAuthError", "ClientConfigurationError", "BrowserAuthError", "BrowserConfigurationAuthError",
+	"InteractionRequiredAuthError", "NodeAuthError", "ManagedIdentityError", "NestedAppAuthError",
+	"ServerError", "AuthError",
+}
+
+// msalJSErrorCode returns the code an MSAL.js error names right after its
+// class, else "".
+func msalJSErrorCode(t string) string {
+	for i := 0; ; {
+		j := strings.Index(t[i:], "Error: ")
+		if j < 0 {
+			return ""
+		}
+		k := i + j + len("Error")
+		i = k + 2
+		cls := ""
+		for _, n := range msalJSErrors {
+			if strings.HasSuffix(t[:k], n) && (k == len(n) || !isIDChar(t[k-len(n)-1])) {
+				cls = n
+				break
+			}
+		}
+		if cls == "" {
+			continue // "AggregateAuthenticationError: ", "Error: "
+		}
+		v := t[i:]
+		e := 0
+		for e < len(v) && (v[e] >= 'a' && v[e] <= 'z' || v[e] >= '0' && v[e] <= '9' || v[e] == '_') {
+			e++
+		}
+		if e >= 3 && strings.IndexByte(v[:e], '_') > 0 && e < len(v) && v[e] == ':' {
+			return v[:e]
+		}
+	}
 }
 
 // errorSet finds oauthErrors, then armErrors, in one pass.
@@ -581,6 +627,7 @@ var statusLabels = []string{
 	"Response status code: ", "HTTP StatusCode ", "resulted in a `",
 	"rsp_status = ", // Rust reqsign (OpenDAL): "rsp_status = 401 Unauthorized, rsp_body = {...}"
 	"status code: ", // MSAL.NET's managed identity errors: "Request failure status code: 404"
+	"status-code: ", // azure-core-amqp (Java): "status-code: 401, status-description: ..."
 }
 
 // statusLabelSet finds statusLabels in one pass.

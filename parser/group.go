@@ -131,6 +131,14 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		var absorbed []*record
 		for _, c := range g.cluster {
 			member := c.f.Credential == "" || c.chain || inChain(r, c.f.Credential) || len(r.f.Chain) == 0
+			// The same aggregate's head again, after one that was
+			// reported with its members: the chain's next attempt, as for
+			// any other head repeated (below), not a second print.
+			again := c.chain && !c.weakOnly && c.sig == r.sig && len(c.f.Chain) > 0
+			if again {
+				kept = append(kept, c)
+				continue
+			}
 			if c.weakOnly && member && !idsConflict(c, r) || compatible(r, c) && (c.chain || inChain(r, c.f.Credential) || line-c.lastLine <= 1) {
 				absorbed = append(absorbed, c)
 			} else {

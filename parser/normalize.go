@@ -21,13 +21,16 @@ func normalize(raw []byte) string {
 		} else {
 			line, raw = raw[:i], raw[i+1:]
 		}
-		line = stripPrefix(line)
+		line = stripLine(line)
 		writeClean(&b, line)
 		if raw != nil {
 			b.WriteByte('\n')
 		}
 	}
 	s := b.String()
+	if strings.Contains(s, ": '") && strings.IndexByte(s, '\n') >= 0 {
+		s = unfoldYAML(s)
+	}
 	if strings.Contains(s, "_x00") {
 		s = strings.NewReplacer("_x000D__x000A_", "\n", "_x000A_", "\n", "_x000D_", "", "_x001B_", "\x1b").Replace(s)
 	}
@@ -45,6 +48,103 @@ func normalize(raw []byte) string {
 		s = stripControls(s)
 	}
 	return s
+}
+
+// unfoldYAML undoes the folding of YAML's single-quoted scalars, as
+// kubectl -o yaml prints a long status message: "reason: 'text" goes on
+// over lines indented deeper than its key until the closing quote, each
+// line break with its indentation standing for one space, and each quote
+// in the text doubled. The value is put back on its key's line, its quotes
+// undoubled; s is returned as it is when it holds none.
+func unfoldYAML(s string) string {
+	// Most texts with ": '" hold no open quote: found before copying.
+	open := false
+	for rest := s; rest != "" && !open; {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		_, open = yamlQuoteOpen(line)
+	}
+	if !open {
+		return s
+	}
+	orig := s
+	var b strings.Builder
+	b.Grow(len(s))
+	changed := false
+	for len(s) > 0 {
+		line, rest, more := strings.Cut(s, "\n")
+		s = rest
+		indent, open := yamlQuoteOpen(line)
+		if !open || !more {
+			b.WriteString(line)
+			if more {
+				b.WriteByte('\n')
+			}
+			continue
+		}
+		// The value's lines: deeper than the key, up to the closing quote.
+		v := line[strings.Index(line, ": '")+3:]
+		joined := strings.ReplaceAll(v, "''", "'")
+		n := 0
+		for open && len(s) > 0 && n < 200 {
+			next, r, _ := strings.Cut(s, "\n")
+			t := strings.TrimLeft(next, " ")
+			if len(next)-len(t) <= indent || t == "" {
+				break
+			}
+			joined += " " + strings.ReplaceAll(t, "''", "'")
+			open = !closesQuote(t)
+			s = r
+			n++
+		}
+		if n == 0 {
+			b.WriteString(line)
+			b.WriteByte('\n')
+			continue
+		}
+		changed = true
+		b.WriteString(line[:strings.Index(line, ": '")+3])
+		b.WriteString(joined)
+		if len(s) > 0 {
+			b.WriteByte('\n')
+		}
+	}
+	if !changed {
+		return orig
+	}
+	return b.String()
+}
+
+// yamlQuoteOpen reports a line "<indent><key>: '<text>" whose single-quoted
+// value is not closed on the line, with the key's indentation.
+func yamlQuoteOpen(line string) (indent int, open bool) {
+	t := strings.TrimLeft(line, " ")
+	indent = len(line) - len(t)
+	i := strings.Index(t, ": '")
+	if i <= 0 {
+		return 0, false
+	}
+	for j := 0; j < i; j++ {
+		if c := t[j]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return 0, false
+		}
+	}
+	return indent, !closesQuote(t[i+3:])
+}
+
+// closesQuote reports whether text inside a YAML single-quoted scalar
+// holds its closing quote: a quote not doubled.
+func closesQuote(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] == '\'' {
+			if i+1 < len(t) && t[i+1] == '\'' {
+				i++
+				continue
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func indexByte(b []byte, c byte) int {

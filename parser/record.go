@@ -23,7 +23,7 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 	// Walk back while the line we stand on is a continuation of the one above.
 	for n := 0; n < maxRecordLines && start > floor; n++ {
 		line := buf[start:lineEnd(buf, start)]
-		l := stripPrefix(line)
+		l := stripLine(line)
 		headers, request, desc, body, wrap := false, false, false, false, false
 		if !isContinuation(l) {
 			// Four heads that continue a particular line above; each is
@@ -95,6 +95,11 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		if buf[start-2] == '\r' {
 			b--
 		}
+		if hs := releaseNotesHeading(buf, b, floor); hs >= 0 {
+			// Release notes: the record is the section under its heading,
+			// which tells what it is (see isDocLine).
+			return hs, false
+		}
 		if ps := prevLineStart(buf, b, floor); ps >= 0 {
 			if l := trimSpace(stripPrefix(buf[ps : b-1])); len(l) > 12 && l[len(l)-1] == ':' && isExampleIntro(string(l)) {
 				start = ps
@@ -112,6 +117,133 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		}
 	}
 	return start, false
+}
+
+// releaseNotesHeading returns the start of the markdown heading of a
+// release-notes section that the paragraph or bullet ending at the blank
+// line b (its start) belongs to, else -1. Going up over paragraphs, bullets
+// and blank lines, the first heading met must be a changelog section
+// ("### Fixed", "### Bugs Fixed", "### Features Added", ...) or a version
+// ("## 1.18.0 (2026-02-25)", "## [0.0.6] - 2023-10-13", "## v1.6.0"), or be
+// a subsection whose own heading above is a version. Issue forms and other
+// documents use other headings.
+func releaseNotesHeading(buf []byte, b, floor int) int {
+	nearest := -1
+	for s, n := b, 0; n < 40; n++ {
+		ps := prevLineStart(buf, s, floor)
+		if ps < 0 {
+			return -1
+		}
+		l := trimSpace(buf[ps:max(ps, s-1)])
+		s = ps
+		if len(l) == 0 || l[0] != '#' {
+			if nearest >= 0 && len(l) > 0 {
+				return -1 // text between the subsection and the heading above it
+			}
+			if len(l) > 0 && (isDigit(l[0]) || l[0] == '[' || l[0] == '{' || l[0] == '<' || l[0] == '|') {
+				return -1 // a log record, a table: not the prose of release notes
+			}
+			continue
+		}
+		h := bytes.TrimLeft(l, "#")
+		if len(h) == len(l) || len(h) == 0 || h[0] != ' ' {
+			return -1
+		}
+		h = trimSpace(h)
+		switch {
+		case versionHeading(h):
+			if nearest >= 0 {
+				return nearest
+			}
+			return ps
+		case nearest >= 0:
+			return -1
+		case changelogSection(h):
+			return ps
+		}
+		nearest = ps // a subsection: its version heading may be above it
+	}
+	return -1
+}
+
+// releaseNotesSection reports a markdown heading line l (starting at p in
+// buf) of release notes: a changelog section or a version (see
+// releaseNotesHeading), or a subsection whose nearest heading above is a
+// version.
+func releaseNotesSection(buf []byte, p int, l []byte) bool {
+	h := bytes.TrimLeft(trimSpace(l), "#")
+	if len(h) == 0 || h[0] != ' ' {
+		return false
+	}
+	h = trimSpace(h)
+	if versionHeading(h) || changelogSection(h) {
+		return true
+	}
+	for s, n := p, 0; n < 40; n++ {
+		ps := prevLineStart(buf, s, 0)
+		if ps < 0 {
+			return false
+		}
+		u := trimSpace(buf[ps:max(ps, s-1)])
+		s = ps
+		if len(u) == 0 {
+			continue
+		}
+		if u[0] != '#' {
+			return false
+		}
+		u = bytes.TrimLeft(u, "#")
+		return len(u) > 0 && u[0] == ' ' && versionHeading(trimSpace(u))
+	}
+	return false
+}
+
+// changelogSections are the section headings of release notes (Keep a
+// Changelog's and the Azure SDKs').
+var changelogSections = []string{
+	"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security", "Features Added", "Breaking Changes",
+	"Bugs Fixed", "Other Changes", "Bug Fixes", "Features", "New Features", "Fixes", "Fixes and improvements",
+	"Dependency Updates", "Improvements", "Behavioral Changes",
+}
+
+func changelogSection(h []byte) bool {
+	for _, s := range changelogSections {
+		if string(h) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// versionHeading reports a release's heading text: a version ("1.18.0",
+// "[0.0.6]", "v1.6.0", "1.18.0-beta.3") with at most a date or
+// "(Unreleased)" after it.
+func versionHeading(h []byte) bool {
+	if len(h) > 0 && h[0] == '[' {
+		h = h[1:]
+	}
+	if len(h) > 0 && (h[0] == 'v' || h[0] == 'V') {
+		h = h[1:]
+	}
+	i, dots := 0, 0
+	for i < len(h) && (isDigit(h[i]) || h[i] == '.') {
+		if h[i] == '.' {
+			dots++
+		}
+		i++
+	}
+	if i == 0 || !isDigit(h[0]) || dots == 0 {
+		return false
+	}
+	for i < len(h) && h[i] != ' ' {
+		i++ // "-beta.3", "]"
+	}
+	rest := trimSpace(h[i:])
+	if len(rest) == 0 {
+		return true
+	}
+	rest = bytes.TrimLeft(rest, "-( ")
+	return len(rest) >= 10 && isDigit(rest[0]) && rest[4] == '-' && rest[7] == '-' || bytes.HasPrefix(rest, []byte("Unreleased"))
 }
 
 // bodyAfterStatus returns where the HTTP response whose body starts at
@@ -462,7 +594,10 @@ type recState struct {
 	// one of its strings at the end of the line seen last: a console or a
 	// paste broke the line there, and the next line goes on with it
 	jsonStr bool
-	head    []byte // the record's first line, after stripPrefix
+	// the record is a section of release notes (its head is the
+	// section's heading): every line up to the next heading belongs to it
+	notes bool
+	head  []byte // the record's first line, after stripPrefix
 }
 
 // recordEnd returns the end of the record starting at start (after the
@@ -499,7 +634,7 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 			le = len(buf) - p
 		}
 		line := buf[p : p+le]
-		l := stripPrefix(line) // once per line, for every test below
+		l := stripLine(line) // once per line, for every test below
 		next := p + le + 1
 		if next > len(buf) {
 			next = len(buf)
@@ -508,11 +643,22 @@ func recordEnd(buf []byte, start, h int, long, eof bool) (end int, complete, cut
 			// The head, and every line up to the hit, belong to the record.
 			if first {
 				st.head = l
+				// A release-notes heading: its section is one record.
+				st.notes = len(l) > 2 && l[0] == '#' && releaseNotesSection(buf, p, l)
 			}
 			jsMember = jsMemberLine(l)
 			prevLine = line
 			st.observe(line, l)
 			first = false
+			p = next
+			continue
+		}
+		if st.notes {
+			// The section goes on up to the next heading.
+			if t := trimSpace(l); len(t) > 0 && t[0] == '#' {
+				return p, true, false
+			}
+			prevLine = line
 			p = next
 			continue
 		}
@@ -759,7 +905,9 @@ func (st *recState) continues(l []byte) bool {
 	if (st.psQuote || st.jsonStr) && len(trimSpace(l)) > 0 {
 		return true
 	}
-	if st.members && isMemberMessage(l) {
+	if st.members && (isMemberMessage(l) || len(l) > 8 && l[0] == 'A' && bytes.HasPrefix(l, []byte("AADSTS")) && isDigit(l[6])) {
+		// (A member whose message is Entra's error alone, its name not
+		// printed.)
 		return true
 	}
 	if st.attempted {
@@ -985,7 +1133,7 @@ var continuationPrefixes = [][]byte{
 	[]byte("ErrorCode:"), []byte("StatusCode:"), []byte("ResponseBody:"), []byte("More details:"),
 	[]byte("Visit https://"), []byte("Missing RawResponse"), []byte("Request information not available"),
 	[]byte("Response contained no body"), []byte("Error reading response body"), []byte("Error Code:"),
-	[]byte("Error Message:"), []byte("- "), []byte("Interactive authentication is needed"),
+	[]byte("Error Message:"), []byte("Error detail: "), []byte("- "), []byte("Interactive authentication is needed"),
 	[]byte("Please explicitly log in"), []byte("az login"), []byte("At line:"), []byte("+ "),
 	[]byte("Line |"), []byte("CredentialUnavailableError:"), []byte("AuthenticationError:"),
 	[]byte("AuthenticationRequiredError:"), []byte("During handling of the above exception"),
@@ -1167,6 +1315,48 @@ func hclogPlugin(l []byte) int {
 		return 0
 	}
 	return i + j + 1 + k + 2
+}
+
+// stripLine is stripPrefix, after a web log viewer's relative time before
+// the line, copied from its time column with no separator ("today at
+// 12:29:34 PM<line>", "yesterday at 9:05:01 AM<line>").
+func stripLine(line []byte) []byte {
+	if len(line) > 12 && (line[0] == 't' || line[0] == 'y') {
+		if n := relativeTime(line); n > 0 {
+			return stripPrefix(line[n:])
+		}
+	}
+	return stripPrefix(line)
+}
+
+// relativeTime returns the length of a web log viewer's relative time at
+// the start of l, "today at h:mm:ss AM" or "yesterday at hh:mm:ss PM" (and
+// one space after it, if any), else 0.
+func relativeTime(l []byte) int {
+	var n int
+	switch {
+	case bytes.HasPrefix(l, []byte("today at ")):
+		n = len("today at ")
+	case bytes.HasPrefix(l, []byte("yesterday at ")):
+		n = len("yesterday at ")
+	default:
+		return 0
+	}
+	// h:mm:ss or hh:mm:ss
+	d := 0
+	for n+d < len(l) && d < 2 && isDigit(l[n+d]) {
+		d++
+	}
+	n += d
+	if d == 0 || len(l) < n+9 || l[n] != ':' || !isDigit(l[n+1]) || !isDigit(l[n+2]) || l[n+3] != ':' ||
+		!isDigit(l[n+4]) || !isDigit(l[n+5]) || l[n+6] != ' ' || l[n+8] != 'M' || l[n+7] != 'A' && l[n+7] != 'P' {
+		return 0
+	}
+	n += 9
+	if n < len(l) && l[n] == ' ' {
+		n++
+	}
+	return n
 }
 
 // wrapFirst marks the first bytes of the wrappers stripPrefix removes.

@@ -38,6 +38,11 @@ var triggers = [][]byte{
 	// MSAL Python: "Unable to get authority configuration for <url>.
 	// Authority would typically be in a format of https://login...".
 	[]byte("typically be in a format"),
+	// urllib3's connection failure to the managed identity endpoint
+	// (IMDS, Azure Arc), with no other identifying word: "HTTPConnectionPool(
+	// host='169.254.169.254', port=80): Max retries exceeded with url:
+	// /metadata/identity/oauth2/token?..." (the Azure CLI, azure-identity).
+	[]byte("with url: /metadata/identity"),
 }
 
 const maxTriggerLen = 32

@@ -1,0 +1,182 @@
+package parser
+
+import (
+	"strings"
+	"testing"
+)
+
+// Unit tests of the recognizers of log shapes and document shapes added for
+// the corpus's sixth batch: each takes a short table of lines it must accept
+// and lines it must not.
+
+func TestRelativeTime(t *testing.T) {
+	for _, c := range []struct {
+		l    string
+		rest string // what stripLine leaves; "" when the line is kept whole
+	}{
+		{"today at 12:29:34 PMDefaultAzureCredential failed", "DefaultAzureCredential failed"},
+		{"today at 12:29:29 PM19:29:29 [DEBUG] [sender:55] sent", "19:29:29 [DEBUG] [sender:55] sent"},
+		{"today at 9:05:01 AM\tEnvironmentCredential: unavailable", "\tEnvironmentCredential: unavailable"},
+		{"yesterday at 11:59:59 PM Attempted credentials:", "Attempted credentials:"},
+		{"today at 12:29 PM only minutes", ""},
+		{"today at noon the token expired", ""},
+		{"today at 12:29:34 XM not a meridiem", ""},
+		{"time=\"2024-10-25T01:04:17Z\" level=error", ""},
+		{"tomorrow at 12:29:34 PM not a viewer", ""},
+	} {
+		got := string(stripLine([]byte(c.l)))
+		want := c.rest
+		if want == "" {
+			want = c.l
+		}
+		if got != want {
+			t.Errorf("stripLine(%q) = %q, want %q", c.l, got, want)
+		}
+	}
+}
+
+func TestUnfoldYAML(t *testing.T) {
+	folded := "  status:\n" +
+		"    reason: 'adal: Refresh request failed. Status Code\n" +
+		"      = ''400''. Response body: {\"error_description\":\"AADSTS70021: No matching\\r\\nTrace\n" +
+		"      ID: d2d74827-6f99-4d1a-91ac-60e82a8b4a01\"}'\n" +
+		"    state: pending\n"
+	got := unfoldYAML(folded)
+	if !strings.Contains(got, `Status Code = '400'. Response`) || !strings.Contains(got, `\r\nTrace ID: d2d74827`) ||
+		!strings.Contains(got, "\n    state: pending") {
+		t.Errorf("unfoldYAML did not join the folded value:\n%s", got)
+	}
+	for _, s := range []string{
+		"    reason: 'closed on its line'\n      next: line\n",               // closed
+		"    message: 'it''s closed'\n    other: x\n",                        // a doubled quote, closed
+		"    reason: 'open at the end\n    sibling: not deeper\n",            // the next line is not deeper
+		"ERROR: AADSTS50076: access 'abc' denied\n  at frame\n",              // not a key
+		"Error: Client credential: 'x\n      deeper but its key has a space", // "Error: Client credential"
+	} {
+		if got := unfoldYAML(s); got != s {
+			t.Errorf("unfoldYAML changed %q into %q", s, got)
+		}
+	}
+}
+
+func TestTestCode(t *testing.T) {
+	for _, s := range []string{
+		"+            catch (Exception ex)\n+            {\n+                Assert.AreEqual(ex.Message, \"AADSTS90014: The request body must contain 'client_id'.\\r\\nTrace ID: 290d2ab9-40f2-4716-92e2-4a72fc480000\");\n+                return;\n+            }\n+            Assert.Fail();",
+		"+    assert.deepEqual(\n+      error.message,\n+      `ChainedTokenCredential authentication failed.\n+CredentialUnavailableError: unavailable.`\n+    );",
+		"    with pytest.raises(ClientAuthenticationError):\n        credential.get_token(scope)\n    assert \"AADSTS7000215\" in str(excinfo.value)",
+		"expect(err.message).toContain(\"AADSTS700016\");",
+	} {
+		if !testCode(s) {
+			t.Errorf("testCode(%q) = false, want true", s)
+		}
+	}
+	for _, s := range []string{
+		// A log: the failure is not in code.
+		"azure.core.exceptions.ClientAuthenticationError: Authentication failed: AADSTS7000215: Invalid client secret provided.",
+		// pytest's report of a failed test: the "E" lines are the error.
+		">       assert resp.ok\nE       azure.core.exceptions.ClientAuthenticationError: DefaultAzureCredential failed to retrieve a token from the included credentials.",
+		// An assertion, but the failure is a log line after it.
+		"Assert.IsTrue(ok);\nAADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.",
+		// Code without any assertion.
+		"catch (Exception ex)\n{\n    throw new Exception(\"AADSTS50076\");\n}",
+	} {
+		if testCode(s) {
+			t.Errorf("testCode(%q) = true, want false", s)
+		}
+	}
+}
+
+func TestVersionHeading(t *testing.T) {
+	for _, h := range []string{"1.18.0 (2026-02-25)", "[0.0.6] - 2023-10-13", "v1.6.0", "1.18.0-beta.3 (2026-02-20)", "1.16.0-beta.1 (Unreleased)", "4.13.0"} {
+		if !versionHeading([]byte(h)) {
+			t.Errorf("versionHeading(%q) = false, want true", h)
+		}
+	}
+	for _, h := range []string{"Error Message", "Describe the bug", "2. Steps", "1 failing test", "v2 of the API", "10.0.22631 build notes", "Release notes", "2024", "v2"} {
+		if versionHeading([]byte(h)) {
+			t.Errorf("versionHeading(%q) = true, want false", h)
+		}
+	}
+}
+
+func TestReleaseNotesRecords(t *testing.T) {
+	notes := "## [0.0.6] - 2023-10-13\n\n### Fixed\n\n- Flow was broken with message 'AADSTS50027: JWT token is invalid or malformed'.\n\n### Added\n\n- Docs\n"
+	h := strings.Index(notes, "AADSTS")
+	start, _ := recordStart([]byte(notes), h, 0)
+	if got := notes[start : strings.IndexByte(notes[start:], '\n')+start]; got != "### Fixed" {
+		t.Errorf("release notes: record starts at %q, want the section heading", got)
+	}
+	sub := "# Breaking Changes\n\n## v1.6.0\n\n### Behavioral change to `DefaultAzureCredential`\n\nIt sends its first request to IMDS without the header.\nThis error response can appear in logs.\n\n## v1.5.0\n"
+	p := strings.Index(sub, "### Behavioral")
+	end, _, _ := recordEnd([]byte(sub), p, p, false, true)
+	if got := sub[p:end]; !strings.HasSuffix(got, "appear in logs.\n\n") {
+		t.Errorf("a release's subsection: record %q, want it up to the next heading", got)
+	}
+	// An issue form's heading is not release notes: the record starts at
+	// the error.
+	form := "### Error Message\n\n- AADSTS7000215: Invalid client secret provided.\n"
+	h = strings.Index(form, "- AADSTS")
+	if start, _ := recordStart([]byte(form), h, 0); start != h {
+		t.Errorf("issue form: record starts at %d, want %d", start, h)
+	}
+	// Nor is a subsection whose heading above is not a version.
+	doc := "## Troubleshooting\n\n### Client secret\n\nYou see AADSTS7000215: Invalid client secret provided.\n"
+	p = strings.Index(doc, "### Client")
+	if end, _, _ := recordEnd([]byte(doc), p, p, false, true); end != p+len("### Client secret\n") {
+		t.Errorf("a document's subsection went on past its heading: %q", doc[p:end])
+	}
+}
+
+func TestMsalJSErrorCode(t *testing.T) {
+	for _, c := range []struct{ t, want string }{
+		{"ClientAuthError: invalid_client_credential: Client credential (secret, certificate, or assertion) must not be empty", "invalid_client_credential"},
+		{"Uncaught (in promise) BrowserAuthError: interaction_in_progress: Interaction is currently in progress.", "interaction_in_progress"},
+		{"Detail: ClientAuthError: openid_config_error: Could not retrieve endpoints.", "openid_config_error"},
+		{"AggregateAuthenticationError: ChainedTokenCredential authentication failed.", ""},
+		{"ClientAuthError: Unexpected error: something", ""},
+		{"ServerError: invalid client: no code", ""},
+	} {
+		if got := msalJSErrorCode(c.t); got != c.want {
+			t.Errorf("msalJSErrorCode(%q) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
+
+func TestUnwrapLines(t *testing.T) {
+	wrappedText := "        SharedTokenCacheCredential: SharedTokenCacheCredential authentication unavailable. No accounts were found in the\ncache.\n        AzureCliCredential: failed"
+	if got := unwrapLines(wrappedText); !strings.Contains(got, "No accounts were found in the cache.") {
+		t.Errorf("unwrapLines did not join the wrapped line: %q", got)
+	}
+	for _, s := range []string{
+		"short line\ncache.",
+		"2024-01-01 ERROR something failed at the end of a long enough line of a log that is a record\n2024-01-01 INFO next record",
+		"DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:",
+	} {
+		if got := unwrapLines(s); got != s {
+			t.Errorf("unwrapLines(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}
+
+func TestHeadlessChainUnnamedMember(t *testing.T) {
+	text := "com.azure.identity.CredentialUnavailableException: EnvironmentCredential authentication unavailable. Environment variables are not fully configured.\n" +
+		"Managed Identity authentication is not available.\n" +
+		"SharedTokenCacheCredential authentication unavailable. No accounts were found in the cache.\n" +
+		"AADSTS50078: Presented multi-factor authentication has expired. Trace ID: 98afbd93-8e22-4607-ad59-3c10d8a44800\n" +
+		"AzureCliCredential authentication unavailable. Azure CLI not installed."
+	chain := headlessChain(text)
+	var names []string
+	for _, e := range chain {
+		names = append(names, e.Credential)
+	}
+	if got := strings.Join(names, ","); got != "EnvironmentCredential,ManagedIdentityCredential,SharedTokenCacheCredential,,AzureCliCredential" {
+		t.Fatalf("chain = %q", got)
+	}
+	if len(chain[3].AADSTS) != 1 || chain[3].AADSTS[0] != "50078" {
+		t.Errorf("the unnamed member's codes = %v", chain[3].AADSTS)
+	}
+	// An AADSTS line before any member is no member.
+	if c := headlessChain("AADSTS50078: expired.\nEnvironmentCredential authentication unavailable.\nManaged Identity authentication is not available."); len(c) != 0 {
+		t.Errorf("chain = %v, want none (two members)", c)
+	}
+}
