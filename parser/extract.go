@@ -993,7 +993,10 @@ func memberName(msg string) string {
 		return "AzureCliCredential"
 	case strings.Contains(msg, "PowerShell") || strings.Contains(msg, "Az.Account"):
 		return "AzurePowerShellCredential"
-	case strings.Contains(msg, "Visual Studio Code") || strings.Contains(msg, "Vs Code") || strings.Contains(msg, "VS Code"):
+	case strings.Contains(msg, "Visual Studio Code") || strings.Contains(msg, "Vs Code") || strings.Contains(msg, "VS Code") ||
+		// Azure.Identity (.NET) 1.3-1.5: "Stored credentials not found. Need
+		// to authenticate user in VSCode Azure Account."
+		strings.Contains(msg, "VSCode"):
 		return "VisualStudioCodeCredential"
 	case strings.Contains(msg, "Visual Studio"):
 		return "VisualStudioCredential"

@@ -22,6 +22,9 @@ type record struct {
 	sig      string // the head line without digits: equal sigs are a repeat, not a second print
 	lastLine int64
 	weakOnly bool // every record merged into it was weak
+	// movedOn: a chain member's quiet "unavailable", after which the SDK's
+	// log shows the chain trying another credential (chainMovedOn).
+	movedOn bool
 	// The head (without digits) and the number of lines of the last
 	// application-printed record merged into it.
 	printSig   string
@@ -72,6 +75,9 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		// decide in one pass over the raw bytes, without normalizing or
 		// allocating (fast.go).
 		if !succeeded {
+			if n := len(g.cluster); n > 0 && g.cluster[n-1].weakOnly {
+				g.chainMovedOn(raw)
+			}
 			return
 		}
 		r = successRecord
@@ -658,10 +664,51 @@ func (g *grouper) foldChainProgress() {
 	g.cluster = g.cluster[:1]
 }
 
+// chainMovedOn marks the quiet "unavailable" events of chain members in the
+// pending cluster when raw, an SDK log event that reports no failure, shows
+// the chain trying another member (.NET's "[Informational] Azure-Identity:
+// ManagedIdentityCredential.GetToken invoked.", @azure/identity's
+// "azure:identity:info ManagedIdentityCredential => ..."): a credential that
+// is not configured where the chain goes on to the next is a step of its
+// normal flow. The chain's end, when the log shows it, is a finding of its
+// own (the aggregate, which absorbs its members) or a success.
+func (g *grouper) chainMovedOn(raw []byte) {
+	head := raw
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	h := string(head[:min(len(head), 200)])
+	if !isQuietLevel(h) && !isLogEvent(h) {
+		return
+	}
+	names := credentials(h)
+	if len(names) == 0 || strings.HasPrefix(names[0], "Default") || strings.HasPrefix(names[0], "Chained") {
+		return
+	}
+	for _, c := range g.cluster {
+		f := &c.f
+		if c.weakOnly && !c.chain && f.Credential != "" && f.Credential != names[0] && len(f.AADSTS) == 0 &&
+			f.TraceID == "" && f.HTTPStatus == 0 && reportsUnavailable(f.Message) {
+			c.movedOn = true
+		}
+	}
+}
+
+// reportsUnavailable reports a credential's message that it is not
+// configured or cannot run here (CredentialUnavailableException/Error),
+// rather than that it tried and failed.
+func reportsUnavailable(m string) bool {
+	return strings.Contains(m, "CredentialUnavailable") || strings.Contains(m, "authentication unavailable") ||
+		strings.Contains(m, " is unavailable")
+}
+
 // flush emits the pending cluster, in order.
 func (g *grouper) flush() {
 	g.foldChainProgress()
 	for _, c := range g.cluster {
+		if c.movedOn && c.weakOnly && !c.chain {
+			continue // a step of a chain that went on (chainMovedOn)
+		}
 		f := c.f
 		f.LastLine = c.lastLine
 		if f.ErrorMessage != "" && !strings.Contains(f.Message, "AADSTS") && len(f.AADSTS) > 0 {

@@ -180,3 +180,70 @@ func TestHeadlessChainUnnamedMember(t *testing.T) {
 		t.Errorf("chain = %v, want none (two members)", c)
 	}
 }
+
+// Unit tests of the seventh batch's recognizers.
+
+// TestChainMovedOn: a chain member's quiet "unavailable" is dropped when the
+// SDK's log then shows the chain trying another credential and nothing fails
+// after it; it stays a finding when the log shows no such step, when the
+// step names the same credential, or when the member's failure is more than
+// "unavailable".
+func TestChainMovedOn(t *testing.T) {
+	const envUnavailable = "[Informational] Azure-Identity: EnvironmentCredential.GetToken was unable to retrieve an access token. Scopes: [ https://vault.azure.net/.default ] ParentRequestId: 1 Exception: Azure.Identity.CredentialUnavailableException (0x80131500): EnvironmentCredential authentication unavailable. Environment variables are not fully configured.\n"
+	for _, c := range []struct {
+		log  string
+		want int
+	}{
+		{envUnavailable + "[Informational] Azure-Identity: ManagedIdentityCredential.GetToken invoked. Scopes: [ https://vault.azure.net/.default ] ParentRequestId: 1\n", 0},
+		{"azure:identity:info EnvironmentCredential => getToken() => ERROR: EnvironmentCredential is unavailable. Environment variables are not fully configured.\n" +
+			"azure:identity:info ManagedIdentityCredential => Using the endpoint and the secret coming form the environment variables: MSI_ENDPOINT=http://172.16.2.6:8081/msi/token and MSI_SECRET=[REDACTED].\n", 0},
+		{envUnavailable, 1}, // no step after it: the log's end may be the chain's
+		{envUnavailable + "[Informational] Azure-Identity: EnvironmentCredential.GetToken invoked. Scopes: [ https://vault.azure.net/.default ] ParentRequestId: 2\n", 1},  // the same credential again
+		{envUnavailable + "some application line that names ManagedIdentityCredential\n", 1},                                                                               // not an SDK event
+		{envUnavailable + "[Informational] Azure-Identity: DefaultAzureCredential.GetToken invoked. Scopes: [ https://vault.azure.net/.default ] ParentRequestId: 2\n", 1}, // the chain itself, not a member
+		{"[Informational] Azure-Identity: ClientSecretCredential.GetToken was unable to retrieve an access token. Exception: Azure.Identity.AuthenticationFailedException: ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided.\n" +
+			"[Informational] Azure-Identity: ManagedIdentityCredential.GetToken invoked. Scopes: [ https://vault.azure.net/.default ] ParentRequestId: 1\n", 1}, // failed, not unavailable
+	} {
+		s := NewScanner(strings.NewReader(c.log), "t.log", Options{})
+		n := 0
+		for s.Scan() {
+			n++
+		}
+		if n != c.want {
+			t.Errorf("%d findings, want %d, in:\n%s", n, c.want, c.log)
+		}
+	}
+	for _, m := range []string{
+		"EnvironmentCredential authentication unavailable. Environment variables are not fully configured.",
+		"Azure.Identity.CredentialUnavailableException (0x80131500): no endpoint",
+		"EnvironmentCredential => getToken() => ERROR: EnvironmentCredential is unavailable.",
+	} {
+		if !reportsUnavailable(m) {
+			t.Errorf("reportsUnavailable(%q) = false", m)
+		}
+	}
+	for _, m := range []string{
+		"ClientSecretCredential authentication failed: AADSTS7000215: Invalid client secret provided.",
+		"ManagedIdentityCredential authentication failed: Retry failed after 4 tries.",
+		"ManagedIdentityCredential authentication failed: 503 Service Unavailable", // a server error, not a missing configuration
+	} {
+		if reportsUnavailable(m) {
+			t.Errorf("reportsUnavailable(%q) = true", m)
+		}
+	}
+}
+
+// TestMemberNameVSCode: Azure.Identity (.NET) 1.3-1.5 names VS Code
+// "VSCode" in VisualStudioCodeCredential's message.
+func TestMemberNameVSCode(t *testing.T) {
+	for _, c := range []struct{ msg, want string }{
+		{"Stored credentials not found. Need to authenticate user in VSCode Azure Account.", "VisualStudioCodeCredential"},
+		{"Failed to read Vs Code credentials from Linux Key Ring.", "VisualStudioCodeCredential"},
+		{"Visual Studio Token provider can't be accessed at ***tokenprovider.json", "VisualStudioCredential"},
+		{"Please run 'az login' to set up account", "AzureCliCredential"},
+	} {
+		if got := memberName(c.msg); got != c.want {
+			t.Errorf("memberName(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
