@@ -102,20 +102,26 @@ func benchDecode(b *testing.B, in []byte, size int, o Options) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n := 0
-		for {
-			m, err := rc.Read(buf)
-			n += m
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
+		n := drain(b, rc, buf)
 		rc.Close()
 		if n != size {
 			b.Fatalf("decoded %d bytes, want %d", n, size)
+		}
+	}
+}
+
+// drain reads rc to its end with buf and returns the number of bytes read; an error other
+// than io.EOF fails the benchmark.
+func drain(b testing.TB, rc io.Reader, buf []byte) int {
+	n := 0
+	for {
+		m, err := rc.Read(buf)
+		n += m
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
 		}
 	}
 }

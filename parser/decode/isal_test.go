@@ -103,78 +103,19 @@ func stdGz(t testing.TB, text []byte, level int) []byte {
 	return b.Bytes()
 }
 
-// result is what a decoder delivered and how it ended.
-type result struct {
-	out   []byte
-	class string // "none", "unexpected EOF", "corrupt", "I/O" or a description of a wrong error
-}
-
-// readSized reads rc to the end with reads of size n and classifies the error.
-func readSized(rc io.ReadCloser, n int) result {
-	defer rc.Close()
-	var out []byte
-	buf := make([]byte, n)
-	var err error
-	for {
-		var m int
-		m, err = rc.Read(buf)
-		out = append(out, buf[:m]...)
-		if err != nil {
-			break
-		}
-	}
-	return result{out, classify(err, len(out))}
-}
-
-func classify(err error, delivered int) string {
-	if err == io.EOF {
-		return "none"
-	}
-	var de *Error
-	if !errors.As(err, &de) || de.Format != Gzip || de.Offset != int64(delivered) {
-		return fmt.Sprintf("bad error %#v after %d bytes", err, delivered)
-	}
-	switch {
-	case !de.Corrupt:
-		return "I/O"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "unexpected EOF"
-	case errors.Is(err, ErrCorrupt):
-		return "corrupt"
-	}
-	return fmt.Sprintf("bad error %v", err)
-}
-
 // compare decodes in with both builds' readers (through reader wrap and with reads of size
 // readSize) and checks: the same error class; the delivered bytes of one are a prefix of the
 // other's (deflate decoding is deterministic up to where a decoder stops); when want is not
 // nil, the delivered bytes are a prefix of want.
-func compare(t *testing.T, name string, in, want []byte, wrap func(io.Reader) io.Reader, readSize int) result {
+func compare(t *testing.T, name string, in, want []byte, wrap func(io.Reader) io.Reader, readSize int) decoded {
 	t.Helper()
 	rc, f, err := Open(wrap(bytes.NewReader(in)))
 	if err != nil || f != Gzip {
 		t.Fatalf("%s: Open: %v, %v", name, f, err)
 	}
-	got := readSized(rc, readSize)
-	ref := readSized(openKlauspost(wrap(bytes.NewReader(in))), readSize)
-	if got.class != ref.class {
-		t.Fatalf("%s: error class %q, the klauspost build %q (%d and %d bytes delivered)", name, got.class, ref.class, len(got.out), len(ref.out))
-	}
-	short, long := got.out, ref.out
-	if len(short) > len(long) {
-		short, long = long, short
-	}
-	if !bytes.HasPrefix(long, short) {
-		t.Fatalf("%s: delivered bytes differ from the klauspost build's at %d", name, commonPrefix(got.out, ref.out))
-	}
-	if got.class == "none" && !bytes.Equal(got.out, ref.out) {
-		t.Fatalf("%s: both succeed, %d and %d bytes", name, len(got.out), len(ref.out))
-	}
-	if want != nil {
-		if !bytes.HasPrefix(want, got.out) {
-			t.Fatalf("%s: delivered bytes differ from the original at %d", name, commonPrefix(got.out, want))
-		}
-	}
+	got := readDecoded(rc, readSize, Gzip)
+	ref := readDecoded(openKlauspost(wrap(bytes.NewReader(in))), readSize, Gzip)
+	checkAgainstRef(t, name, got, ref, want)
 	return got
 }
 
@@ -187,21 +128,14 @@ func stdDecode(in []byte) ([]byte, error) {
 	return io.ReadAll(zr)
 }
 
-type stream struct {
-	name    string
-	in      []byte
-	want    []byte // the decoded bytes; nil: damaged on purpose
-	wantErr string // the class expected for a damaged stream
-}
-
-func streams(t *testing.T) []stream {
+func streams(t *testing.T) []testStream {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var ss []stream
+	var ss []testStream
 	add := func(name string, in, want []byte) {
 		if want == nil {
 			want = []byte{}
 		}
-		ss = append(ss, stream{name: name, in: in, want: want})
+		ss = append(ss, testStream{name: name, in: in, want: want})
 	}
 	for i, size := range []int{0, 1, 100, 4093, 65536 + 17, 300 << 10, 2<<20 + rng.IntN(1<<20)} {
 		if i >= 2 {
@@ -239,7 +173,7 @@ func streams(t *testing.T) []stream {
 	add("file name of 511 bytes (gzip.Reader's limit)", member(t, a, 6, hdr{name: bytes.Repeat([]byte{'n'}, 511), comment: bytes.Repeat([]byte{'c'}, 511)}), a)
 	add("members with all header fields", append(member(t, a, 1, full), member(t, b, 9, full)...), ab)
 	bad := func(name string, in []byte, class string) {
-		ss = append(ss, stream{name: name, in: in, wantErr: class})
+		ss = append(ss, testStream{name: name, in: in, wantErr: class})
 	}
 	bad("file name of 512 bytes", member(t, a, 6, hdr{name: bytes.Repeat([]byte{'n'}, 512)}), "corrupt")
 	bad("comment of 600 bytes", member(t, a, 6, hdr{comment: bytes.Repeat([]byte{'c'}, 600)}), "corrupt")
@@ -381,17 +315,7 @@ func BenchmarkGzipDecoder(b *testing.B) {
 			c0 := benchutil.CPUTime()
 			for b.Loop() {
 				rc := c.open(bytes.NewReader(gzd))
-				n := 0
-				for {
-					m, err := rc.Read(buf)
-					n += m
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-				}
+				n := drain(b, rc, buf)
 				rc.Close()
 				if n != len(text) {
 					b.Fatalf("%d bytes, want %d", n, len(text))

@@ -81,55 +81,15 @@ func rawFrame(fhd byte, fields []byte, content []byte) []byte {
 	return append(b, content...)
 }
 
-// zresult is what a decoder delivered and how it ended.
-type zresult struct {
-	out   []byte
-	class string // "none", "unexpected EOF", "corrupt", "I/O" or a description of a wrong error
-	err   error
-}
-
-// readZstd reads rc to the end with reads of size n and classifies the error.
-func readZstd(rc io.ReadCloser, n int) zresult {
-	defer rc.Close()
-	var out []byte
-	buf := make([]byte, n)
-	var err error
-	for {
-		var m int
-		m, err = rc.Read(buf)
-		out = append(out, buf[:m]...)
-		if err != nil {
-			break
-		}
-	}
-	res := zresult{out: out, err: err}
-	var de *Error
-	switch {
-	case err == io.EOF:
-		res.class = "none"
-	case !errors.As(err, &de) || de.Format != Zstd || de.Offset != int64(len(out)):
-		res.class = fmt.Sprintf("bad error %#v after %d bytes", err, len(out))
-	case !de.Corrupt:
-		res.class = "I/O"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		res.class = "unexpected EOF"
-	case errors.Is(err, ErrCorrupt):
-		res.class = "corrupt"
-	default:
-		res.class = fmt.Sprintf("bad error %v", err)
-	}
-	return res
-}
-
 // decodeBoth decodes in with this build's Open and the klauspost build's reader.
-func decodeBoth(t *testing.T, in []byte, wrap func(io.Reader) io.Reader, readSize int, o Options) (got, ref zresult) {
+func decodeBoth(t *testing.T, in []byte, wrap func(io.Reader) io.Reader, readSize int, o Options) (got, ref decoded) {
 	t.Helper()
 	rc, f, err := OpenWith(wrap(bytes.NewReader(in)), o)
 	if err != nil || f != Zstd {
 		t.Fatalf("Open: %v, %v", f, err)
 	}
-	got = readZstd(rc, readSize)
-	ref = readZstd(openKlauspostZstd(t, wrap(bytes.NewReader(in)), o), readSize)
+	got = readDecoded(rc, readSize, Zstd)
+	ref = readDecoded(openKlauspostZstd(t, wrap(bytes.NewReader(in)), o), readSize, Zstd)
 	return got, ref
 }
 
@@ -138,46 +98,24 @@ func decodeBoth(t *testing.T, in []byte, wrap func(io.Reader) io.Reader, readSiz
 // libzstd delivers at least as many (klauspost holds a frame's last block until its checksum
 // is verified; libzstd delivers it first); equal bytes when both succeed; when want is not
 // nil, a prefix of want.
-func compareZstd(t *testing.T, name string, in, want []byte, wrap func(io.Reader) io.Reader, readSize int, o Options) zresult {
+func compareZstd(t *testing.T, name string, in, want []byte, wrap func(io.Reader) io.Reader, readSize int, o Options) decoded {
 	t.Helper()
 	got, ref := decodeBoth(t, in, wrap, readSize, o)
-	if got.class != ref.class {
-		t.Fatalf("%s: error class %q (%v), the klauspost build %q (%v); %d and %d bytes delivered", name, got.class, got.err, ref.class, ref.err, len(got.out), len(ref.out))
-	}
-	short, long := got.out, ref.out
-	if len(short) > len(long) {
-		short, long = long, short
-	}
-	if !bytes.HasPrefix(long, short) {
-		t.Fatalf("%s: delivered bytes differ from the klauspost build's at %d", name, commonPrefix(got.out, ref.out))
-	}
-	if got.class == "none" && !bytes.Equal(got.out, ref.out) {
-		t.Fatalf("%s: both succeed, %d and %d bytes", name, len(got.out), len(ref.out))
-	}
+	checkAgainstRef(t, name, got, ref, want)
 	if len(got.out) < len(ref.out) {
 		t.Fatalf("%s: %d bytes delivered, the klauspost build %d (%v, %v)", name, len(got.out), len(ref.out), got.err, ref.err)
-	}
-	if want != nil && !bytes.HasPrefix(want, got.out) {
-		t.Fatalf("%s: delivered bytes differ from the original at %d", name, commonPrefix(got.out, want))
 	}
 	return got
 }
 
-type zstream struct {
-	name    string
-	in      []byte
-	want    []byte // the decoded bytes; nil: damaged on purpose
-	wantErr string // the class expected for a damaged stream
-}
-
-func zstreams(t *testing.T) []zstream {
+func zstreams(t *testing.T) []testStream {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var ss []zstream
+	var ss []testStream
 	add := func(name string, in, want []byte) {
 		if want == nil {
 			want = []byte{}
 		}
-		ss = append(ss, zstream{name: name, in: in, want: want})
+		ss = append(ss, testStream{name: name, in: in, want: want})
 	}
 	for i, size := range []int{0, 1, 100, 4093, 65536 + 17, 300 << 10, 2<<20 + rng.IntN(1<<20)} {
 		if i >= 2 {
@@ -223,7 +161,7 @@ func zstreams(t *testing.T) []zstream {
 	add("hand-made raw block, single segment", rawFrame(0x20, []byte{3}, []byte("abc")), []byte("abc"))
 
 	bad := func(name string, in []byte, class string) {
-		ss = append(ss, zstream{name: name, in: in, wantErr: class})
+		ss = append(ss, testStream{name: name, in: in, wantErr: class})
 	}
 	bad("trailing garbage", append(zst(t, a), "garbage!"...), "corrupt")
 	bad("trailing zeros", append(zst(t, a), make([]byte, 512)...), "corrupt")
@@ -529,7 +467,7 @@ func TestLibzstdDeliversBeforeError(t *testing.T) {
 		c.damage(d)
 		for _, size := range []int{1 << 20, 100 << 10, 4093} {
 			rc, _, _ := Open(bytes.NewReader(d))
-			got := readZstd(rc, size)
+			got := readDecoded(rc, size, Zstd)
 			if got.class != "corrupt" || len(got.out) < 128<<10 || !bytes.HasPrefix(text, got.out) {
 				t.Fatalf("%s, reads of %d: %s (%v) after %d bytes", c.name, size, got.class, got.err, len(got.out))
 			}
@@ -588,17 +526,7 @@ func BenchmarkZstdDecoder(b *testing.B) {
 			c0 := benchutil.CPUTime()
 			for b.Loop() {
 				rc := c.open(bytes.NewReader(zsd))
-				n := 0
-				for {
-					m, err := rc.Read(buf)
-					n += m
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-				}
+				n := drain(b, rc, buf)
 				if d, ok := rc.(*decoder).dec.(*libzstdReader); ok {
 					// C memory, which ReportAllocs does not see.
 					b.ReportMetric(float64(d.memory()+len(d.in)), "C-B/op")
