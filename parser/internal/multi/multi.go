@@ -91,6 +91,16 @@ var freqTab = func() (t [256]float64) {
 	return t
 }()
 
+// sums adds up the rows (or columns) of freqRow (or freqCol) in set.
+func sums(set uint16, tab *[16][2]float64) (p, pl float64) {
+	for ; set != 0; set &= set - 1 {
+		i := bits.TrailingZeros16(set)
+		p += tab[i][0]
+		pl += tab[i][1]
+	}
+	return p, pl
+}
+
 // commonLogText holds words that fill authentication logs, where the
 // byte frequencies make an uppercase run look rare ("Auth", "Cred"): no
 // fingerprint is moved onto one of their four-byte runs.
@@ -190,20 +200,11 @@ func (s *Set) assign() {
 			p, pl := 0.0, 0.0
 			switch {
 			case b.lo[j] == 0xffff: // any low nibble (a short word): whole rows
-				for hs := b.hi[j]; hs != 0; hs &= hs - 1 {
-					h := bits.TrailingZeros16(hs)
-					p += freqRow[h][0]
-					pl += freqRow[h][1]
-				}
-				all *= p
-				lower *= pl
-				continue
+				p, pl = sums(b.hi[j], &freqRow)
 			case b.hi[j] == 0xffff: // any high nibble: whole columns
-				for ls := b.lo[j]; ls != 0; ls &= ls - 1 {
-					l := bits.TrailingZeros16(ls)
-					p += freqCol[l][0]
-					pl += freqCol[l][1]
-				}
+				p, pl = sums(b.lo[j], &freqCol)
+			}
+			if p > 0 {
 				all *= p
 				lower *= pl
 				continue
