@@ -327,6 +327,9 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 	if isExampleIntro(head) {
 		return mention // documentation showing what an error looks like
 	}
+	if conditionalAdvice(head) {
+		return mention
+	}
 	if nCodes == 0 && !isChain {
 		for _, p := range flowPhrases {
 			if strings.Contains(head, p) {
@@ -524,7 +527,39 @@ func isExampleIntro(l string) bool {
 			return true
 		}
 	}
-	return false
+	// "If MFA is required for the user, the above command fails with the
+	// following error message:": a condition, then the output it gives.
+	return strings.HasPrefix(proseStart(l), "If ")
+}
+
+// conditionalAdvice reports a sentence that tells what to do if an error occurs
+// ("If you are encountering `ERROR: AADSTS700024: ...`, here are the
+// workarounds", "> If the error happens after approximately 1 hour, use
+// ..."): it begins with "If", as no SDK's or service's error line does.
+func conditionalAdvice(head string) bool {
+	return strings.HasPrefix(proseStart(head), "If ")
+}
+
+// proseStart returns l without the markdown that may open a sentence in an
+// issue or a page: quote marks, list bullets, emphasis and emoji shortcodes
+// (":warning:").
+func proseStart(l string) string {
+	for n := 0; n < 8; n++ {
+		l = strings.TrimLeft(l, " \t")
+		switch {
+		case strings.HasPrefix(l, ">"), strings.HasPrefix(l, "*"), strings.HasPrefix(l, "_"), strings.HasPrefix(l, "- "):
+			l = l[1:]
+		case len(l) > 2 && l[0] == ':':
+			e := strings.IndexByte(l[1:], ':')
+			if e < 1 || e > 40 || strings.IndexByte(l[1:1+e], ' ') >= 0 {
+				return l
+			}
+			l = l[e+2:]
+		default:
+			return l
+		}
+	}
+	return l
 }
 
 // onlyInComments reports a record whose failure words are all in source

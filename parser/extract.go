@@ -77,7 +77,8 @@ func addUnique(list []string, v string) []string {
 // labels is searched in one pass first: only the labels present are looked
 // at, in their order.
 func idAfter(t string, dots bool, labels *phraseSet) string {
-	name := "" // a tenant's quoted display name, when no label gives an ID
+	name := ""  // a tenant's quoted display name, when no label gives an ID
+	other := "" // an ID that is not a GUID, when no label gives a GUID
 	found := labels.present(t)
 	for n, label := range labels.phrases {
 		if !found.has(n) {
@@ -130,9 +131,20 @@ func idAfter(t string, dots bool, labels *phraseSet) string {
 			if plausibleID(v) && (dots || strings.ContainsAny(v, "0123456789")) {
 				// (Trace, correlation and client IDs are GUIDs: a word
 				// without digits is a placeholder, "CorrelationId".)
-				return v
+				if dots || isGUID(v) {
+					return v
+				}
+				// Not a GUID: a masked one ("7dddddd-dddd-ddddd-dddd") in
+				// the message, whose response body may still hold the
+				// real one ("correlation_id":"<guid>").
+				if other == "" {
+					other = v
+				}
 			}
 		}
+	}
+	if other != "" {
+		return other
 	}
 	return name
 }
@@ -680,6 +692,9 @@ func httpStatus(t string) int {
 		best = namedStatus(t)
 	}
 	if best == 0 {
+		best = statusBeforeBody(t)
+	}
+	if best == 0 {
 		// "Status: BadRequest": a status by its HttpStatusCode name (MSAL.NET).
 		if i := strings.Index(t, "Status: "); i >= 0 {
 			v := t[i+len("Status: "):]
@@ -745,6 +760,29 @@ func namedStatus(t string) int {
 				return n
 			}
 		}
+	}
+	return 0
+}
+
+// statusBeforeBody finds a failed status that opens a line with a colon,
+// the response body after it: "400: b'{"error":"invalid_grant",...' (the
+// "<status>: <body>" of Python clients that raise with both, the body as
+// bytes or text; inline-code backticks of an issue's paste allowed).
+func statusBeforeBody(t string) int {
+	for p := 0; p < len(t); {
+		n := statusAt(t[p:min(len(t), p+3)])
+		if n >= 400 && n <= 599 && strings.HasPrefix(t[p+3:], ": ") {
+			v := strings.TrimLeft(t[p+5:], "`")
+			v = strings.TrimPrefix(strings.TrimPrefix(v, "b'"), `b"`)
+			if strings.HasPrefix(v, "{") && strings.Contains(v[:min(len(v), 40)], "error") {
+				return n
+			}
+		}
+		nl := strings.IndexByte(t[p:], '\n')
+		if nl < 0 {
+			break
+		}
+		p += nl + 1
 	}
 	return 0
 }
@@ -873,9 +911,11 @@ func queryValue(t, key string) string {
 var (
 	traceLabels = newPhraseSet([]string{
 		"Trace ID:", "Trace Id:", "TraceId:", "trace_id", "traceId", "Trace ID :", "Request Id:", "Request ID:",
+		"Trace+ID:+", // a form-encoded error_description (MSAL for iOS and macOS's MSALErrorDescriptionKey)
 	})
 	correlationLabels = newPhraseSet([]string{
 		"Correlation ID:", "Correlation Id:", "correlation_id", "correlationId", "CorrelationId:", "Correlation ID :",
+		"Correlation+ID:+",
 	})
 	tenantLabels = newPhraseSet([]string{
 		"in the directory '", "in the directory ", "Tenant '", "tenant '", "for tenant \"", "for tenant '",

@@ -61,7 +61,15 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 			break
 		}
 		if len(trimSpace(stripPrefix(buf[ps:max(ps, start-1)]))) == 0 {
-			break // a blank line above: the record starts here
+			// A blank line above: the record starts here, unless this is
+			// the sign-in page's "Message: AADSTS..." under its other
+			// troubleshooting details, pasted with blank lines between.
+			if len(l) > 16 && l[0] == 'M' && bytes.HasPrefix(l, signInMessage) {
+				if s := signInDetailsStart(buf, start, floor); s >= 0 {
+					start = s
+				}
+			}
+			break
 		}
 		if wrap && !wrapped(buf[ps:start-1], l) ||
 			headers && !bytes.Contains(buf[ps:start-1], responseStatusEvent) ||
@@ -117,6 +125,45 @@ func recordStart(buf []byte, h, floor int) (start int, long bool) {
 		}
 	}
 	return start, false
+}
+
+var signInMessage = []byte("Message: ")
+
+// signInDetailsLabels open the troubleshooting details the Entra sign-in
+// page shows above its "Message:" line.
+var signInDetailsLabels = [][]byte{
+	[]byte("Request Id:"), []byte("Correlation Id:"), []byte("Timestamp:"), []byte("Request ID:"), []byte("Correlation ID:"),
+}
+
+// signInDetailsStart returns the start of the first of the sign-in page's
+// details ("Request Id:", "Correlation Id:", "Timestamp:") above the
+// "Message:" line at s, when only those and blank lines are between them,
+// else -1. Copied from the page, they come with a blank line after each.
+func signInDetailsStart(buf []byte, s, floor int) int {
+	found := -1
+	for n := 0; n < 8 && s > floor; n++ {
+		ps := prevLineStart(buf, s, floor)
+		if ps < 0 {
+			break
+		}
+		l := trimSpace(stripPrefix(buf[ps:max(ps, s-1)]))
+		s = ps
+		if len(l) == 0 {
+			continue
+		}
+		ok := false
+		for _, p := range signInDetailsLabels {
+			if bytes.HasPrefix(l, p) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			break
+		}
+		found = ps
+	}
+	return found
 }
 
 // releaseNotesHeading returns the start of the markdown heading of a
@@ -1128,6 +1175,9 @@ var continuationPrefixes = [][]byte{
 	[]byte("PUT http"), []byte("PATCH http"), []byte("DELETE http"), []byte("HEAD http"),
 	[]byte("To troubleshoot"), []byte("Attempted credentials:"), []byte("Trace ID:"),
 	[]byte("Correlation ID:"), []byte("Correlation Id:"), []byte("Timestamp:"), []byte("Request Id:"),
+	// The same lines of a form-encoded error_description, spaces as "+"
+	// (MSAL for iOS and macOS prints it so in MSALErrorDescriptionKey).
+	[]byte("Trace+ID:+"), []byte("Correlation+ID:+"),
 	[]byte("See the troubleshooting guide"), []byte("To mitigate this issue"), []byte("Caused by:"),
 	[]byte("---> "), []byte("--- End of"), []byte("Status:"), []byte("Content:"), []byte("Headers:"),
 	[]byte("ErrorCode:"), []byte("StatusCode:"), []byte("ResponseBody:"), []byte("More details:"),

@@ -247,3 +247,117 @@ func TestMemberNameVSCode(t *testing.T) {
 		}
 	}
 }
+
+// Recognizers added for the corpus's eighth batch.
+
+// TestBareCodesInAppLogs: an application's own log line that reports a
+// failure with a bare code (no "AADSTS<n>: description" after it, no trace
+// ID) is a failure. A rule that took such codes for names in prose (it made
+// four prose negatives pass) dropped all of these, so it was removed; the
+// prose cases are known gaps.
+func TestBareCodesInAppLogs(t *testing.T) {
+	for _, c := range []struct{ line, code string }{
+		{"2024-05-01T10:00:00Z ERROR auth failed error_code=AADSTS50126 user=bob", "AADSTS50126"},
+		{`{"level":"error","ts":"2024-05-01T10:00:01Z","msg":"token request failed","error":"AADSTS700016"}`, "AADSTS700016"},
+		{"2024-05-01 10:00:02 ERROR: Login failed with AADSTS50076 (MFA required)", "AADSTS50076"},
+		{"[ERROR] MsalServiceException: AADSTS50126", "AADSTS50126"},
+		{"ClientSecretCredential authentication failed: AADSTS7000215 Invalid client secret provided", "AADSTS7000215"},
+	} {
+		s := NewScanner(strings.NewReader(c.line+"\n"), "app.log", Options{})
+		var codes []string
+		for s.Scan() {
+			codes = append(codes, s.Finding().Code())
+		}
+		if len(codes) != 1 || codes[0] != c.code {
+			t.Errorf("%q: findings %v, want one %s", c.line, codes, c.code)
+		}
+	}
+}
+
+func TestConditionalAdvice(t *testing.T) {
+	for _, c := range []struct {
+		head string
+		want bool
+	}{
+		{":heavy_exclamation_mark: :heavy_exclamation_mark:**If you are encountering `ERROR: AADSTS700024: x`, here are", true},
+		{"> If the error happens after approximately 1 hour, use a service connection with Managed Identity", true},
+		{"- If you see ManagedIdentityCredential authentication unavailable, check the pod", true},
+		{"**If** the token expired, run az login", false}, // "If" is not followed by a space after the markup
+		{"ERROR: If-Match header invalid for ManagedIdentityCredential", false},
+		{"2024-01-01 ERROR If the IMDS endpoint is unreachable the credential fails", false},
+		{"Iframe auth failed: AADSTS50058", false},
+		{":not an emoji because of spaces: If x", false},
+	} {
+		if got := conditionalAdvice(c.head); got != c.want {
+			t.Errorf("conditionalAdvice(%q) = %v, want %v", c.head, got, c.want)
+		}
+	}
+	// As an example intro, it needs the colon that opens the sample.
+	if !isExampleIntro("If MFA is required for the user, the above command fails with the following error message:") {
+		t.Error("isExampleIntro rejected a conditional that introduces a sample")
+	}
+	if isExampleIntro("If MFA is required for the user, the above command fails.") {
+		t.Error("isExampleIntro accepted a conditional without a colon")
+	}
+}
+
+func TestStatusBeforeBody(t *testing.T) {
+	for _, c := range []struct {
+		t    string
+		want int
+	}{
+		{"400: `b'{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS700082: x", 400},
+		{"request failed\n401: {\"error\":\"invalid_client\"}", 401},
+		{`403: b"{\"error\": {\"code\": \"AuthorizationFailed\"}}"`, 403},
+		{"400: Bad Request", 0},                                     // no body
+		{"200: {\"error\":null}", 0},                                // not a failure
+		{"line 400: {\"error\":\"x\"}", 0},                          // not at a line's start
+		{"4000: {\"error\":\"x\"}", 0},                              // not a status
+		{"404: {\"value\":[{\"name\":\"a\"},{\"name\":\"b\"}]}", 0}, // a body without an error near its start
+	} {
+		if got := statusBeforeBody(c.t); got != c.want {
+			t.Errorf("statusBeforeBody(%q) = %d, want %d", c.t, got, c.want)
+		}
+	}
+}
+
+func TestIDPrefersGUID(t *testing.T) {
+	msg := `Trace ID: cccc-cccccc-ccccc-ccc\r\nCorrelation ID: 7dddddd-dddd-ddddd-dddd\r\n","trace_id":"85b6b9fa-9664-4f28-86c7-f109cda89c00","correlation_id":"749be7b6-a551-44b2-9db3-83eb617c3303"}`
+	if got := idAfter(msg, false, correlationLabels); got != "749be7b6-a551-44b2-9db3-83eb617c3303" {
+		t.Errorf("correlation = %q, want the GUID of the body", got)
+	}
+	if got := idAfter("Correlation ID: 7dddddd-dddd-ddddd-dddd", false, correlationLabels); got != "7dddddd-dddd-ddddd-dddd" {
+		t.Errorf("correlation = %q, want the only ID given", got)
+	}
+	enc := "Trace+ID:+981bb338-e650-4a8f-be17-b9485e5e3b00\nCorrelation+ID:+8b19818c-fac5-48f8-a2f1-010e4f69419d"
+	if got := idAfter(enc, false, traceLabels); got != "981bb338-e650-4a8f-be17-b9485e5e3b00" {
+		t.Errorf("form-encoded trace = %q", got)
+	}
+	if !isContinuation([]byte("Trace+ID:+981bb338-e650-4a8f-be17-b9485e5e3b00")) {
+		t.Error("a form-encoded Trace ID line does not continue its record")
+	}
+}
+
+func TestSignInDetailsStart(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want string // the line the record starts at; "" when it stays at Message
+	}{
+		{"Request Id:  0d6c \n \nCorrelation Id:  3a5f \n\nTimestamp:  2024-04-01T18:01:26Z \n \nMessage:  AADSTS7000112: x", "Request Id:  0d6c "},
+		{"Correlation Id: 3a5f\n\nMessage: AADSTS50020: x", "Correlation Id: 3a5f"},
+		{"some prose line\n\nMessage: AADSTS50020: x", ""},
+		{"Request Id: 1\nprose between\n\nMessage: AADSTS50020: x", ""},
+	} {
+		m := strings.Index(c.text, "Message:")
+		got := signInDetailsStart([]byte(c.text), m, 0)
+		if c.want == "" {
+			if got >= 0 {
+				t.Errorf("signInDetailsStart(%q) = %d, want -1", c.text, got)
+			}
+			continue
+		}
+		if got < 0 || !strings.HasPrefix(c.text[got:], c.want) {
+			t.Errorf("signInDetailsStart(%q) = %d, want the start of %q", c.text, got, c.want)
+		}
+	}
+}
