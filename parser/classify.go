@@ -290,6 +290,15 @@ var failurePhrases = []string{
 	"not authorized", // Storage, Key Vault, Cosmos DB: "This request is not authorized to perform this operation"
 }
 
+// refusedStatus reports a line that names an HTTP refusal by its reason
+// phrase ("Unauthorized", "Forbidden"): a line that reports one step's
+// success and another's refusal ("1. Successfully queried the Azure Monitor
+// service. 2. Azure Log Analytics: Unauthorized: ...", a data source's
+// health check) reports a failure.
+func refusedStatus(head string) bool {
+	return strings.Contains(head, "Unauthorized") || strings.Contains(head, "Forbidden")
+}
+
 // successPhrases say that a token was acquired.
 var successPhrases = []string{
 	"acquired a token", "get_token succeeded", "get_token_info succeeded", "=> SUCCESS", ": SUCCESS",
@@ -368,7 +377,8 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 	// when it carries no code and no failure verb.
 	if nCodes == 0 && !isChain {
 		for _, p := range successPhrases {
-			if strings.Contains(head, p) && !strings.Contains(head, "fail") && !strings.Contains(head, "unavailable") && !strings.Contains(head, "ERROR") {
+			if strings.Contains(head, p) && !strings.Contains(head, "fail") && !strings.Contains(head, "unavailable") && !strings.Contains(head, "ERROR") &&
+				!refusedStatus(head) {
 				return success
 			}
 		}

@@ -380,6 +380,7 @@ var armErrors = []string{
 	"Authorization_RequestDenied", // Microsoft Graph: "Insufficient privileges to complete the operation."
 	"NoAuthenticationInformation", // Storage: a request without credentials ("Server failed to authenticate the request")
 	"LocalAuthDisabled",           // Service Bus, Event Hubs: a SAS token sent to a namespace whose local auth is disabled
+	"AuthorizationRequiredError",  // Log Analytics, Application Insights query API: 401 "Valid authentication was not provided"
 }
 
 // errorCode returns the Entra error name, else an ARM/data-plane code.
@@ -544,11 +545,19 @@ func wordIndex(t, w string) int {
 		}
 		k := i + j
 		e := k + len(w)
-		if (k == 0 || !isIDChar(t[k-1])) && (e >= len(t) || !isIDChar(t[e]) && t[e] != '.') {
+		if (k == 0 || !isIDChar(t[k-1])) && (e >= len(t) || !isIDChar(t[e]) && (t[e] != '.' || sentenceEnd(t[e+1:]))) {
 			return k
 		}
 		i = e
 	}
+}
+
+// sentenceEnd reports that the '.' before rest ends a sentence (a space,
+// a line end or the text's end follows it), not a dotted name: a code at the
+// end of a sentence ("Unauthorized: AuthorizationRequiredError. Valid ...")
+// is a word, "invalid_request.json" is not.
+func sentenceEnd(rest string) bool {
+	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\n' || rest[0] == '\r'
 }
 
 // errorMessage returns the Entra error_description (or the ARM message), cut
@@ -640,6 +649,10 @@ var statusLabels = []string{
 	"rsp_status = ", // Rust reqsign (OpenDAL): "rsp_status = 401 Unauthorized, rsp_body = {...}"
 	"status code: ", // MSAL.NET's managed identity errors: "Request failure status code: 404"
 	"status-code: ", // azure-core-amqp (Java): "status-code: 401, status-description: ..."
+	// Hadoop ABFS's AzureADAuthenticator (Spark, Databricks): "HTTP Error 401;
+	// url='https://login.microsoftonline.com/.../oauth2/token' AADToken: ...";
+	// IIS/HTTP.sys error pages: "HTTP Error 400. The request is badly formed."
+	"HTTP Error ",
 }
 
 // statusLabelSet finds statusLabels in one pass.
@@ -885,6 +898,11 @@ func tenantFromURL(u string) string {
 	// The managed identity endpoints' paths are not an authority
 	// ("http://169.254.169.254/metadata/identity/oauth2/token").
 	if strings.HasSuffix(p, "/metadata/identity") {
+		return ""
+	}
+	// A masked or template segment ("xxx-xxx-xxx-xx-xxx", "{tenant_id}",
+	// "<tenant>") names no tenant.
+	if !plausibleID(seg) || strings.ContainsAny(seg, "{}<>") {
 		return ""
 	}
 	return seg // as written: common and organizations too

@@ -1214,6 +1214,9 @@ var continuationPrefixes = [][]byte{
 	// request line, then "StatusCode=403", "StatusDescription=...",
 	// "ErrorCode=...", "ErrorMessage=...".
 	[]byte("StatusCode="), []byte("StatusDescription="), []byte("ErrorCode="), []byte("ErrorMessage="),
+	// Azure Storage's error message, as every Storage SDK prints it:
+	// "<message>\nRequestId:<guid>\nTime:<ISO time>", then (.NET) "Status:".
+	[]byte("RequestId:"), []byte("Time:2"),
 }
 
 // isContinuation reports whether a line, by its own shape, continues the

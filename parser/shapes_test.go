@@ -361,3 +361,83 @@ func TestSignInDetailsStart(t *testing.T) {
 		}
 	}
 }
+
+// Batch 9: third-party tools' logs.
+
+func TestCodeAtSentenceEnd(t *testing.T) {
+	for _, c := range []struct {
+		t, want string
+	}{
+		{"Azure Log Analytics: Unauthorized: AuthorizationRequiredError. Valid authentication was not provided", "AuthorizationRequiredError"},
+		{"ERROR: AuthorizationFailed.", "AuthorizationFailed"},
+		{"got AuthorizationFailed.\nnext line", "AuthorizationFailed"},
+		{"see docs/AuthorizationFailed.md for details", ""},
+		{"AuthorizationFailed.Scope is a property", ""},
+	} {
+		if got := errorCode(c.t); got != c.want {
+			t.Errorf("errorCode(%q) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
+
+func TestRefusedStatusOverridesSuccess(t *testing.T) {
+	for _, c := range []struct {
+		head string
+		want strength
+	}{
+		{"1. Successfully queried the Azure Monitor service. 2. Azure Log Analytics: Unauthorized: AuthorizationRequiredError. Valid authentication was not provided", strong},
+		{"Successfully queried Key Vault after a Forbidden error", strong},
+		{"Successfully acquired a token, no error", success},
+	} {
+		if got := classify(c.head, c.head, 0, false); got != c.want {
+			t.Errorf("classify(%q) = %d, want %d", c.head, got, c.want)
+		}
+	}
+}
+
+func TestHTTPErrorStatus(t *testing.T) {
+	for _, c := range []struct {
+		t    string
+		want int
+	}{
+		{"java.util.concurrent.ExecutionException: HTTP Error 401; url='https://login.microsoftonline.com/x/oauth2/token' AADToken: HTTP connection failed", 401},
+		{"<hr><p>HTTP Error 400. The request is badly formed.</p>", 400},
+		{"HTTP Error handling was improved in 2.0", 0},
+	} {
+		if got := httpStatus(c.t); got != c.want {
+			t.Errorf("httpStatus(%q) = %d, want %d", c.t, got, c.want)
+		}
+	}
+}
+
+func TestStorageMessageContinuation(t *testing.T) {
+	for _, c := range []struct {
+		l    string
+		want bool
+	}{
+		{"RequestId:10899e39-a01e-0156-2d39-d4b271000000", true},
+		{"Time:2022-09-29T19:27:03.3840337Z", true},
+		{"Time: spent 3s", false},
+		{"Timeout waiting for the token", false},
+	} {
+		if got := isContinuation([]byte(c.l)); got != c.want {
+			t.Errorf("isContinuation(%q) = %v, want %v", c.l, got, c.want)
+		}
+	}
+}
+
+func TestTenantFromURLPlaceholders(t *testing.T) {
+	for _, c := range []struct{ u, want string }{
+		{"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/token", "72f988bf-86f1-41af-91ab-2d7cd011db47"},
+		{"https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token", "contoso.onmicrosoft.com"},
+		{"https://login.microsoftonline.com/common/oauth2/v2.0/token", "common"},
+		{"https://login.microsoftonline.com/{tenant_id}/oauth2/token", ""},
+		{"https://login.microsoftonline.com/xxx-xxx-xxx-xx-xxx/oauth2/token", ""},
+		{"https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token", ""},
+		{"https://login.microsoftonline.com/%7B{Tenant-ID]%7D/oauth2/token", ""},
+	} {
+		if got := tenantFromURL(c.u); got != c.want {
+			t.Errorf("tenantFromURL(%q) = %q, want %q", c.u, got, c.want)
+		}
+	}
+}
