@@ -495,7 +495,10 @@ func isDocLine(head string) bool {
 		return true
 	case strings.Count(h, "|") >= 3 && !strings.Contains(h, "│"):
 		return true
-	case strings.HasPrefix(h, "#"):
+	case strings.HasPrefix(h, "#") && !strings.HasPrefix(h, "##[") && !strings.HasPrefix(h, "##vso["):
+		// A markdown heading; Azure Pipelines' logging commands
+		// ("##[error]", "##[warning]", "##vso[task.logissue ...]") are
+		// log lines.
 		return true
 	case strings.HasSuffix(h, " |") && strings.Contains(h[:len(h)-2], " | "):
 		// A table row whose first cell was wrapped onto the line above.
@@ -1051,6 +1054,11 @@ var sdkMarkers = []struct{ marker, sdk string }{
 	{"Traceback (most recent call last)", "python"}, {"azure.core.exceptions", "python"},
 	{"azure.identity", "python"}, {"ClientAuthenticationError", "python"}, {".get_token", "python"},
 	{"failed to retrieve a token from the included credentials.\nAttempted credentials:", "python"},
+	// V8's name for an anonymous function in a Node or browser stack
+	// frame ("at Object.<anonymous> (", "at Generator.throw (<anonymous>)"),
+	// before .NET's frames ("   at "), whose compiler-made names are
+	// "<Method>b__0" or "<Method>d__30".
+	{"<anonymous>", "js"},
 	{"Azure.Identity", "dotnet"}, {"AuthenticationFailedException", "dotnet"}, {"CredentialUnavailableException", "dotnet"},
 	{"Microsoft.Identity.Client", "dotnet"}, {"   at ", "dotnet"}, {"--- End of", "dotnet"},
 	{"azure:identity", "js"}, {"CredentialUnavailableError", "js"}, {"@azure/", "js"}, {"AggregateAuthenticationError", "js"},

@@ -946,8 +946,37 @@ var (
 		"clientId: '", "\"clientId\"", "with client ID \"", "with client ID '", "AZURE_CLIENT_ID=",
 		"Client ID: ", "client ID '", "ClientId=", "appid=", "app_id=", "app Id '", "appId '", "application id '",
 		"Application '", "for application '",
+		// AADSTS50011: "...reply URLs configured for the application:
+		// '<id>'" (and the later "redirect URIs configured for the
+		// application '<id>'").
+		"configured for the application: '", "configured for the application '",
 	})
 )
+
+// tenantBeforeDirectory returns the tenant Entra names between "in the" and
+// "directory" without quotes, as AADSTS50034 does: "The user account X does
+// not exist in the <tenant> directory." Only a GUID or a domain name counts:
+// a display name there ("in the Default Directory directory") is not an ID.
+func tenantBeforeDirectory(t string) string {
+	for i := 0; ; {
+		j := strings.Index(t[i:], " directory")
+		if j < 0 {
+			return ""
+		}
+		e := i + j
+		i = e + len(" directory")
+		s := e
+		for s > 0 && (isIDChar(t[s-1]) || t[s-1] == '.') {
+			s--
+		}
+		if s < len(" in the ") || t[s-len(" in the "):s] != " in the " {
+			continue
+		}
+		if v := t[s:e]; isGUID(v) || strings.IndexByte(v, '.') > 0 && plausibleID(v) && !strings.HasSuffix(v, ".") {
+			return v
+		}
+	}
+}
 
 // msalLogCorrelation returns the correlation ID of an MSAL.NET log line:
 // "<True|False> MSAL <version> <SKU> ... [<time> - <correlation id>] <message>".

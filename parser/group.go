@@ -815,6 +815,9 @@ func parseRecord(raw []byte, name string, offset, line int64, s *Scanner) *recor
 	if f.TenantID == "" {
 		f.TenantID = tenantFromAuthority(t)
 	}
+	if f.TenantID == "" {
+		f.TenantID = tenantBeforeDirectory(t)
+	}
 	f.ClientID = idAfter(t, false, clientLabels)
 	if f.ClientID == "" {
 		f.ClientID = queryValue(t, "client_id")

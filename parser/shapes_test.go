@@ -441,3 +441,73 @@ func TestTenantFromURLPlaceholders(t *testing.T) {
 		}
 	}
 }
+
+// TestTenantBeforeDirectory: AADSTS50034 names the tenant unquoted between
+// "in the" and "directory"; only a GUID or a domain there is a tenant.
+func TestTenantBeforeDirectory(t *testing.T) {
+	for _, c := range []struct{ t, want string }{
+		{"AADSTS50034: The user account {EmailHidden} does not exist in the 667d9ece-a83f-49d2-9b96-722ed643c25f directory. To sign into", "667d9ece-a83f-49d2-9b96-722ed643c25f"},
+		{"AADSTS50034: The user account bob@contoso.com does not exist in the contoso.onmicrosoft.com directory.", "contoso.onmicrosoft.com"},
+		{"does not exist in the Default Directory directory.", ""},
+		{"does not exist in the Default directory.", ""},
+		{"does not exist in the Facade directory.", ""},
+		{"was not found in the directory 'Contoso'.", ""},
+		{"the account must be added to the directory.", ""},
+		{"copied 667d9ece-a83f-49d2-9b96-722ed643c25f directory listing", ""},
+		{"in the xxxx-xxxx directory", ""},
+	} {
+		if got := tenantBeforeDirectory(c.t); got != c.want {
+			t.Errorf("tenantBeforeDirectory(%q) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
+
+// TestClientOfReplyURLMismatch: AADSTS50011 names the application whose
+// reply URLs did not match, with or without a colon.
+func TestClientOfReplyURLMismatch(t *testing.T) {
+	for _, c := range []struct{ t, want string }{
+		{"AADSTS50011: The reply URL specified in the request does not match the reply URLs configured for the application: 'fb78d390-0c51-40cd-8e17-fdbfab77341b'.", "fb78d390-0c51-40cd-8e17-fdbfab77341b"},
+		{"AADSTS50011: The redirect URI 'http://localhost:3000' specified in the request does not match the redirect URIs configured for the application '3c3a2f7e-1b5d-4e8a-9f0c-2d4b6a8c0e1f'.", "3c3a2f7e-1b5d-4e8a-9f0c-2d4b6a8c0e1f"},
+		{"does not match the reply URLs configured for the application: '<client-id>'.", ""},
+		{"the redirect URIs configured for the application in the portal", ""},
+	} {
+		if got := idAfter(c.t, false, clientLabels); got != c.want {
+			t.Errorf("client of %q = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
+
+// TestGuessSDKV8Frames: a Node or browser stack names anonymous functions
+// "<anonymous>", which .NET's frames (same "   at " indent) never do.
+func TestGuessSDKV8Frames(t *testing.T) {
+	for _, c := range []struct{ t, want string }{
+		{"LoginCacheError: Failed to get login account token from cache\n    at TeamsFxTokenCredential.<anonymous> (<REDACTED: user-file-path>:14:4224642)\n    at Generator.throw (<anonymous>)", "js"},
+		{"Error: Forbidden\n    at IncomingMessage.<anonymous> (/app/node_modules/superagent/lib/node/parsers/json.js:16:7)", "js"},
+		{"System.Exception: failed\n   at Azure.Core.Pipeline.HttpPipeline.<SendAsync>d__12.MoveNext()", "dotnet"},
+		{"Unhandled exception\n   at Program.<Main>b__0_0(String s) in C:\\src\\Program.cs:line 12", "dotnet"},
+	} {
+		if got := guessSDK(c.t); got != c.want {
+			t.Errorf("guessSDK(%q) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
+
+// TestPipelinesCommandsAreNoHeadings: Azure Pipelines' logging commands
+// begin with "##" as markdown headings do, but are log lines.
+func TestPipelinesCommandsAreNoHeadings(t *testing.T) {
+	for _, c := range []struct {
+		l    string
+		want bool
+	}{
+		{"##[warning]Unable to acquire token for tenant 'Common'", false},
+		{"##[error]AADSTS7000215: Invalid client secret provided.", false},
+		{"##vso[task.logissue type=error]AADSTS700016: Application with identifier", false},
+		{"## AADSTS7000215", true},
+		{"### Error Message", true},
+		{"+## Finding Relevant Information in Error Messages", true},
+	} {
+		if got := isDocLine(c.l); got != c.want {
+			t.Errorf("isDocLine(%q) = %v, want %v", c.l, got, c.want)
+		}
+	}
+}
