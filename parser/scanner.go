@@ -291,7 +291,7 @@ const (
 	readWorkers = 2
 	readBlocks  = 5
 	// ReadAhead is the memory of a Scanner's read-ahead blocks.
-	ReadAhead = readBlocks * readSize
+	ReadAhead = readBlocks * (blockPrefix + readSize)
 )
 
 // NewScanner returns a Scanner reading r; name is the log.file.path of its
