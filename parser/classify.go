@@ -356,6 +356,9 @@ func classify(t, head string, nCodes int, isChain bool) strength {
 			break
 		}
 	}
+	if !failed && psErrorRecord(head) {
+		failed = true
+	}
 	if !failed {
 		for _, p := range successPhrases {
 			if strings.Contains(t, p) {
@@ -495,7 +498,7 @@ func isDocLine(head string) bool {
 		return true
 	case strings.Count(h, "|") >= 3 && !strings.Contains(h, "│"):
 		return true
-	case strings.HasPrefix(h, "#") && !strings.HasPrefix(h, "##[") && !strings.HasPrefix(h, "##vso["):
+	case strings.HasPrefix(h, "#") && !pipelinesCommand(h):
 		// A markdown heading; Azure Pipelines' logging commands
 		// ("##[error]", "##[warning]", "##vso[task.logissue ...]") are
 		// log lines.
@@ -518,6 +521,54 @@ func isDocLine(head string) bool {
 	}
 	return false
 }
+
+// pipelinesCommand reports a line that opens with an Azure Pipelines
+// logging command ("##[error]", "##vso[task.logissue ...]"), also when an
+// issue's reporter wrapped it in markdown emphasis ("##**[error]...**").
+func pipelinesCommand(h string) bool {
+	if !strings.HasPrefix(h, "##") {
+		return false
+	}
+	r := strings.TrimLeft(h[2:], "*_")
+	return strings.HasPrefix(r, "[") || strings.HasPrefix(r, "vso[")
+}
+
+// psErrorRecord reports a line in the form PowerShell prints an error
+// record: the failing cmdlet's name, " : ", then the exception's message
+// ("Get-AzAccessToken : AADSTS50076: ...", "Connect-PnPOnline : ..."). The
+// line names no failure word when the message does not, yet PowerShell
+// writes it only for an error.
+func psErrorRecord(head string) bool {
+	return psErrorPrefix(unsafe.Slice(unsafe.StringData(head), len(head)))
+}
+
+// psErrorPrefix is psErrorRecord on a raw record (its first line), without
+// copying it: the fast path asks it of hits that have no failure word.
+func psErrorPrefix(b []byte) bool {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	if len(b) < 8 || !isUpper(b[0]) {
+		return false
+	}
+	// The verb: a capital, then lower-case letters, then the hyphen.
+	j := 1
+	for j < len(b) && b[j] >= 'a' && b[j] <= 'z' {
+		j++
+	}
+	if j < 2 || j+2 >= len(b) || b[j] != '-' || !isUpper(b[j+1]) {
+		return false
+	}
+	// The noun: a capital, then letters and digits, then " : " and a
+	// message.
+	k := j + 2
+	for k < len(b) && k < 72 && (isUpper(b[k]) || b[k] >= 'a' && b[k] <= 'z' || isDigit(b[k])) {
+		k++
+	}
+	return k-j-1 >= 2 && len(b) > k+3 && b[k] == ' ' && b[k+1] == ':' && b[k+2] == ' ' && b[k+3] != '\n' && b[k+3] != '\r'
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // exampleCues are the words with which documentation introduces a sample
 // of output ("... now returns a string like this when ...:", "Consider the

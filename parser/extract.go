@@ -368,6 +368,7 @@ var oauthErrors = []string{
 	"invalid_resource", "consent_required", "login_required", "authorization_pending", "expired_token",
 	"server_error", "invalid_token", "managed_identity_request_failed", "managed_identity_unreachable_network",
 	"invalid_instance", "unknown_error", "invalid_tenant", "invalid_dpop_proof", "slow_down",
+	"unknown_user_type", // ADAL and MSAL: user realm discovery returned neither managed nor federated
 }
 
 // armErrors are ARM and data-plane codes of authorization/authentication failures.

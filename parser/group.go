@@ -70,7 +70,7 @@ func (g *grouper) pending() bool { return len(g.cluster) > 0 }
 func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 	g.noteContext(raw, line)
 	var r *record
-	if failed, succeeded := fastWords.classes(raw); !failed {
+	if failed, succeeded := fastWords.classes(raw); !failed && !psErrorPrefix(raw) {
 		// Most hits are SDK chatter that names a credential without failing:
 		// decide in one pass over the raw bytes, without normalizing or
 		// allocating (fast.go).
@@ -196,9 +196,23 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		if c.sig == r.sig && !(c.weakOnly && r.weakOnly) {
 			continue
 		}
+		// Azure PowerShell's telemetry event for the cmdlet, which the
+		// module writes (at -Debug) once the cmdlet's error record is out,
+		// repeats that error: "Get-AzAccessToken : ..." then "DEBUG:
+		// AzureQoSEvent: CommandName - Get-AzAccessToken; IsSuccess - False;
+		// ... Exception - ...".
+		if !c.weakOnly && r.weakOnly && qosEcho(c, r) {
+			merge(c, r)
+			return
+		}
 		// SDK log events come before the error the application prints:
 		// after it, they belong to the next attempt.
 		if !c.weakOnly && r.weakOnly && !(line-c.lastLine <= 1 && echoes(c, r)) {
+			continue
+		}
+		// Two PowerShell error records of different cmdlets are two
+		// failures, even on consecutive lines.
+		if !c.weakOnly && !r.weakOnly && otherCmdlet(c, r) {
 			continue
 		}
 		// Two errors the application printed are one failure only when they
@@ -255,6 +269,27 @@ func (g *grouper) add(raw []byte, offset, line int64, long bool) {
 		g.flush()
 	}
 	g.cluster = append(g.cluster, r)
+}
+
+// qosEcho reports r, Azure PowerShell's AzureQoSEvent, naming the cmdlet
+// whose error record c is.
+func qosEcho(c, r *record) bool {
+	if !strings.Contains(r.sig, "AzureQoSEvent: CommandName - ") || !psErrorRecord(c.sig) {
+		return false
+	}
+	name, _, _ := strings.Cut(strings.TrimSpace(c.sig), " : ")
+	return strings.Contains(r.sig, "AzureQoSEvent: CommandName - "+name+";")
+}
+
+// otherCmdlet reports c and r, both PowerShell error records, of two
+// different cmdlets.
+func otherCmdlet(c, r *record) bool {
+	if !psErrorRecord(c.sig) || !psErrorRecord(r.sig) {
+		return false
+	}
+	a, _, _ := strings.Cut(strings.TrimSpace(c.sig), " : ")
+	b, _, _ := strings.Cut(strings.TrimSpace(r.sig), " : ")
+	return a != b
 }
 
 // echoes reports a log event that repeats the message of the error just

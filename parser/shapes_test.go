@@ -502,12 +502,54 @@ func TestPipelinesCommandsAreNoHeadings(t *testing.T) {
 		{"##[warning]Unable to acquire token for tenant 'Common'", false},
 		{"##[error]AADSTS7000215: Invalid client secret provided.", false},
 		{"##vso[task.logissue type=error]AADSTS700016: Application with identifier", false},
+		{"##**[error]ClientSecretCredential: tenantId, clientId, and clientSecret are required parameters**.", false},
 		{"## AADSTS7000215", true},
+		{"## **AADSTS7000215**", true},
 		{"### Error Message", true},
 		{"+## Finding Relevant Information in Error Messages", true},
 	} {
 		if got := isDocLine(c.l); got != c.want {
 			t.Errorf("isDocLine(%q) = %v, want %v", c.l, got, c.want)
+		}
+	}
+}
+
+func TestPowerShellErrorRecord(t *testing.T) {
+	for _, c := range []struct {
+		l    string
+		want bool
+	}{
+		{"Apply-PnPProvisioningTemplate : AADSTS900382: Confidential Client is not supported in Cross Cloud request", true},
+		{"Get-AADLicenseSku : AADSTS900382: Confidential Client is not supported in Cross Cloud request.", true},
+		{"  Connect-AzAccount : ClientSecretCredential authentication failed", true},
+		{"Get-AzAccessToken2 : message", true},
+		{"get-AzAccessToken : message", false},    // a verb is capitalized
+		{"Get-azAccessToken : message", false},    // so is a noun
+		{"Get-Az-AccessToken : message", false},   // one hyphen
+		{"Note : AADSTS900382 is listed", false},  // no Verb-Noun
+		{"Get-AzAccessToken: message", false},     // PowerShell pads the colon
+		{"Get-AzAccessToken : ", false},           // no message
+		{"The Get-AzAccessToken : cmdlet", false}, // not at the start
+		{"AADSTS900382 : Confidential Client", false},
+	} {
+		if got := psErrorRecord(c.l); got != c.want {
+			t.Errorf("psErrorRecord(%q) = %v, want %v", c.l, got, c.want)
+		}
+		if got := psErrorPrefix([]byte(c.l + "\nnext line")); got != c.want {
+			t.Errorf("psErrorPrefix(%q) = %v, want %v", c.l, got, c.want)
+		}
+	}
+	// A bare code's description with no failure word is a failure when
+	// PowerShell printed it as an error record, a mention otherwise.
+	for _, c := range []struct {
+		head string
+		want strength
+	}{
+		{"Apply-PnPProvisioningTemplate : AADSTS900382: Confidential Client is not supported in Cross Cloud request", strong},
+		{"AADSTS900382: Confidential Client is not supported in Cross Cloud request", mention},
+	} {
+		if got := classify(c.head, c.head, 1, false); got != c.want {
+			t.Errorf("classify(%q) = %d, want %d", c.head, got, c.want)
 		}
 	}
 }
