@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/azlogscan/azlogscan/parser/internal/benchutil"
 )
 
 // What the differential tests of the C decoders (isal_test.go, libzstd_test.go) share: they
@@ -84,4 +87,29 @@ type testStream struct {
 	in      []byte
 	want    []byte // the decoded bytes; nil: damaged on purpose
 	wantErr string // the class expected for a damaged stream
+}
+
+// streamList collects the streams of a differential test.
+type streamList []testStream
+
+// add adds a stream that must decode to want (nil: to nothing).
+func (l *streamList) add(name string, in, want []byte) {
+	if want == nil {
+		want = []byte{}
+	}
+	*l = append(*l, testStream{name: name, in: in, want: want})
+}
+
+// texts returns log texts of sizes from 0 bytes to a few MiB (the same sizes for a seed),
+// for the streams of a differential test.
+func texts(seed uint64) [][]byte {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	var out [][]byte
+	for i, size := range []int{0, 1, 100, 4093, 65536 + 17, 300 << 10, 2<<20 + rng.IntN(1<<20)} {
+		if i >= 2 {
+			size += rng.IntN(size)
+		}
+		out = append(out, benchutil.LogText(size, uint64(i))[:size])
+	}
+	return out
 }

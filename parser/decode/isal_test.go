@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -129,34 +128,24 @@ func stdDecode(in []byte) ([]byte, error) {
 }
 
 func streams(t *testing.T) []testStream {
-	rng := rand.New(rand.NewPCG(1, 2))
-	var ss []testStream
-	add := func(name string, in, want []byte) {
-		if want == nil {
-			want = []byte{}
-		}
-		ss = append(ss, testStream{name: name, in: in, want: want})
-	}
-	for i, size := range []int{0, 1, 100, 4093, 65536 + 17, 300 << 10, 2<<20 + rng.IntN(1<<20)} {
-		if i >= 2 {
-			size += rng.IntN(size)
-		}
-		text := benchutil.LogText(size, uint64(i))[:size]
+	var ss streamList
+	for _, text := range texts(1) {
+		size := len(text)
 		for _, level := range []int{1, 6, 9} {
-			add(fmt.Sprintf("%d bytes, level %d", size, level), gzLevel(t, text, level), text)
+			ss.add(fmt.Sprintf("%d bytes, level %d", size, level), gzLevel(t, text, level), text)
 		}
 		if size < 1<<20 {
-			add(fmt.Sprintf("%d bytes, stored", size), gzLevel(t, text, gzip.NoCompression), text)
-			add(fmt.Sprintf("%d bytes, Huffman only", size), gzLevel(t, text, gzip.HuffmanOnly), text)
-			add(fmt.Sprintf("%d bytes, compress/gzip", size), stdGz(t, text, 6), text)
+			ss.add(fmt.Sprintf("%d bytes, stored", size), gzLevel(t, text, gzip.NoCompression), text)
+			ss.add(fmt.Sprintf("%d bytes, Huffman only", size), gzLevel(t, text, gzip.HuffmanOnly), text)
+			ss.add(fmt.Sprintf("%d bytes, compress/gzip", size), stdGz(t, text, 6), text)
 		}
 	}
 	a, b := benchutil.LogText(200<<10, 21), benchutil.LogText(70<<10, 22)
 	ab := append(append([]byte{}, a...), b...)
 	empty := gzLevel(t, nil, 6)
-	add("two members", append(gzLevel(t, a, 1), gzLevel(t, b, 9)...), ab)
-	add("empty members around and between", bytes.Join([][]byte{empty, gzLevel(t, a, 6), empty, empty, gzLevel(t, b, 6), empty}, nil), ab)
-	add("only empty members", append(append([]byte{}, empty...), empty...), nil)
+	ss.add("two members", append(gzLevel(t, a, 1), gzLevel(t, b, 9)...), ab)
+	ss.add("empty members around and between", bytes.Join([][]byte{empty, gzLevel(t, a, 6), empty, empty, gzLevel(t, b, 6), empty}, nil), ab)
+	ss.add("only empty members", append(append([]byte{}, empty...), empty...), nil)
 	var many []byte
 	for i := 0; i < 50; i++ {
 		many = append(many, member(t, a[i*100:i*100+i], 6, hdr{name: []byte("part")})...)
@@ -165,13 +154,13 @@ func streams(t *testing.T) []testStream {
 	for i := 0; i < 50; i++ {
 		manyWant = append(manyWant, a[i*100:i*100+i]...)
 	}
-	add("50 small members", many, manyWant)
+	ss.add("50 small members", many, manyWant)
 	full := hdr{extra: []byte("AZ\x04\x00abcd"), name: []byte("app-\xe9t\xe9.log"), comment: []byte("rotated"), hcrc: true}
-	add("header with FEXTRA, FNAME (Latin-1), FCOMMENT, FHCRC", member(t, a, 6, full), a)
-	add("FHCRC only", member(t, a, 6, hdr{hcrc: true}), a)
-	add("FEXTRA of 65535 bytes (more than the input buffer)", member(t, a, 6, hdr{extra: bytes.Repeat([]byte{7}, 65535), hcrc: true}), a)
-	add("file name of 511 bytes (gzip.Reader's limit)", member(t, a, 6, hdr{name: bytes.Repeat([]byte{'n'}, 511), comment: bytes.Repeat([]byte{'c'}, 511)}), a)
-	add("members with all header fields", append(member(t, a, 1, full), member(t, b, 9, full)...), ab)
+	ss.add("header with FEXTRA, FNAME (Latin-1), FCOMMENT, FHCRC", member(t, a, 6, full), a)
+	ss.add("FHCRC only", member(t, a, 6, hdr{hcrc: true}), a)
+	ss.add("FEXTRA of 65535 bytes (more than the input buffer)", member(t, a, 6, hdr{extra: bytes.Repeat([]byte{7}, 65535), hcrc: true}), a)
+	ss.add("file name of 511 bytes (gzip.Reader's limit)", member(t, a, 6, hdr{name: bytes.Repeat([]byte{'n'}, 511), comment: bytes.Repeat([]byte{'c'}, 511)}), a)
+	ss.add("members with all header fields", append(member(t, a, 1, full), member(t, b, 9, full)...), ab)
 	bad := func(name string, in []byte, class string) {
 		ss = append(ss, testStream{name: name, in: in, wantErr: class})
 	}

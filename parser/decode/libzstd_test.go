@@ -109,56 +109,47 @@ func compareZstd(t *testing.T, name string, in, want []byte, wrap func(io.Reader
 }
 
 func zstreams(t *testing.T) []testStream {
-	rng := rand.New(rand.NewPCG(3, 4))
-	var ss []testStream
-	add := func(name string, in, want []byte) {
-		if want == nil {
-			want = []byte{}
-		}
-		ss = append(ss, testStream{name: name, in: in, want: want})
-	}
-	for i, size := range []int{0, 1, 100, 4093, 65536 + 17, 300 << 10, 2<<20 + rng.IntN(1<<20)} {
-		if i >= 2 {
-			size += rng.IntN(size)
-		}
-		text := benchutil.LogText(size, uint64(i))[:size]
+	var ss streamList
+	for _, text := range texts(3) {
+		size := len(text)
 		levels := []string{"-1", "-3", "-19"}
 		if size > 1<<20 {
 			levels = levels[:2] // -19 takes seconds on megabytes
 		}
 		for _, l := range levels {
-			add(fmt.Sprintf("%d bytes, zstd %s", size, l), zstdCLI(t, text, l), text)
+			ss.add(fmt.Sprintf("%d bytes, zstd %s", size, l), zstdCLI(t, text, l), text)
 		}
-		add(fmt.Sprintf("%d bytes, zstd -3 --no-check --stream-size (content size, no checksum)", size), zstdCLI(t, text, "-3", "--no-check", fmt.Sprintf("--stream-size=%d", size)), text)
-		add(fmt.Sprintf("%d bytes, klauspost, content size and checksum", size), zst(t, text, zstd.WithEncoderCRC(true)), text)
-		add(fmt.Sprintf("%d bytes, klauspost streaming, neither", size), zstdStreaming(t, text, zstd.WithEncoderCRC(false)), text)
+		ss.add(fmt.Sprintf("%d bytes, zstd -3 --no-check --stream-size (content size, no checksum)", size), zstdCLI(t, text, "-3", "--no-check", fmt.Sprintf("--stream-size=%d", size)), text)
+		ss.add(fmt.Sprintf("%d bytes, klauspost, content size and checksum", size), zst(t, text, zstd.WithEncoderCRC(true)), text)
+		ss.add(fmt.Sprintf("%d bytes, klauspost streaming, neither", size), zstdStreaming(t, text, zstd.WithEncoderCRC(false)), text)
 		if size > 1<<20 {
-			add(fmt.Sprintf("%d bytes, zstd -T0 --long=27 (window 128 MiB, the limit)", size), zstdCLI(t, text, "-3", "-T0", "--long=27"), text)
+			ss.add(fmt.Sprintf("%d bytes, zstd -T0 --long=27 (window 128 MiB, the limit)", size), zstdCLI(t, text, "-3", "-T0", "--long=27"), text)
 		}
 	}
 	a, b := benchutil.LogText(200<<10, 21), benchutil.LogText(70<<10, 22)
 	ab := append(append([]byte{}, a...), b...)
 	empty := zst(t, nil)
-	add("two frames", append(zstdCLI(t, a, "-3"), zst(t, b)...), ab)
-	add("empty frames around and between", bytes.Join([][]byte{empty, zstdCLI(t, a, "-1"), empty, empty, zstdStreaming(t, b), empty}, nil), ab)
-	add("only empty frames", append(append([]byte{}, empty...), empty...), nil)
-	add("skippable frames leading, between, trailing", bytes.Join([][]byte{skippableFrame(3), zst(t, a), skippableFrame(0), skippableFrame(100), zst(t, b), skippableFrame(5)}, nil), ab)
-	add("only a skippable frame", skippableFrame(10), nil)
-	add("skippable frame of 70 KiB (more than the input buffer)", append(skippableFrame(70<<10), zst(t, a)...), a)
+	ss.add("two frames", append(zstdCLI(t, a, "-3"), zst(t, b)...), ab)
+	ss.add("empty frames around and between", bytes.Join([][]byte{empty, zstdCLI(t, a, "-1"), empty, empty, zstdStreaming(t, b), empty}, nil), ab)
+	ss.add("only empty frames", append(append([]byte{}, empty...), empty...), nil)
+	ss.add("skippable frames leading, between, trailing", bytes.Join([][]byte{skippableFrame(3), zst(t, a), skippableFrame(0), skippableFrame(100), zst(t, b), skippableFrame(5)}, nil), ab)
+	ss.add("only a skippable frame", skippableFrame(10), nil)
+	ss.add("skippable frame of 70 KiB (more than the input buffer)", append(skippableFrame(70<<10), zst(t, a)...), a)
 	var many, manyWant []byte
 	for i := 0; i < 50; i++ {
 		many = append(many, zst(t, a[i*100:i*100+i])...)
 		manyWant = append(manyWant, a[i*100:i*100+i]...)
 	}
-	add("50 small frames", many, manyWant)
-	add("1 KiB window: 200 blocks", zstdCLI(t, a, "-3", "--zstd=wlog=10"), a)
+	ss.add("50 small frames", many, manyWant)
+	ss.add("1 KiB window: 200 blocks", zstdCLI(t, a, "-3", "--zstd=wlog=10"), a)
 	noise := make([]byte, 300<<10)
+	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range noise {
 		noise[i] = byte(rng.Uint32())
 	}
-	add("random bytes (raw blocks)", zst(t, noise), noise)
-	add("one byte repeated (RLE blocks)", zstdCLI(t, bytes.Repeat([]byte{'x'}, 1<<20), "-3"), bytes.Repeat([]byte{'x'}, 1<<20))
-	add("hand-made raw block, single segment", rawFrame(0x20, []byte{3}, []byte("abc")), []byte("abc"))
+	ss.add("random bytes (raw blocks)", zst(t, noise), noise)
+	ss.add("one byte repeated (RLE blocks)", zstdCLI(t, bytes.Repeat([]byte{'x'}, 1<<20), "-3"), bytes.Repeat([]byte{'x'}, 1<<20))
+	ss.add("hand-made raw block, single segment", rawFrame(0x20, []byte{3}, []byte("abc")), []byte("abc"))
 
 	bad := func(name string, in []byte, class string) {
 		ss = append(ss, testStream{name: name, in: in, wantErr: class})
