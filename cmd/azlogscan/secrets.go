@@ -35,16 +35,18 @@ func redactRecord(t string) (string, []string) {
 // lines holding a trigger word, and only those run through redact's
 // detectors; it allocates only when it finds a secret.
 func findSecrets(dst []parser.SecretHit, block []byte) []parser.SecretHit {
-	for _, h := range redact.AppendLineHits(nil, block) {
-		dst = append(dst, parser.SecretHit{Kind: h.Kind, Start: h.Start})
-	}
-	return dst
+	return appendSecretHits(dst, redact.AppendLineHits(nil, block))
 }
 
 // findSecretsAt is findSecrets for a block whose trigger words the parser
 // found already (in the same pass as its own).
 func findSecretsAt(dst []parser.SecretHit, block []byte, at []parser.WordAt) []parser.SecretHit {
-	for _, h := range redact.AppendLineHitsAt(nil, block, at) {
+	return appendSecretHits(dst, redact.AppendLineHitsAt(nil, block, at))
+}
+
+// appendSecretHits appends redact's hits to dst as the parser's.
+func appendSecretHits(dst []parser.SecretHit, hits []redact.Hit) []parser.SecretHit {
+	for _, h := range hits {
 		dst = append(dst, parser.SecretHit{Kind: h.Kind, Start: h.Start})
 	}
 	return dst
